@@ -1,0 +1,191 @@
+"""Coordinator: plan a week, pin people, re-plan, save a draft and publish."""
+
+from datetime import date
+
+import streamlit as st
+
+from planner import views
+from planner.engine import solve
+from planner.engine.explain import unfilled_entries
+from planner.problem import Assignment, ProblemError
+from planner.store import db, plans
+from planner.store.settings import load_settings
+from planner.ui_session import require_role
+from planner.validate import measure
+from planner.weekbuild import build_problem
+
+user = require_role("coordinator")
+
+PLAN_TIME_LIMIT = 20.0
+st.title("Plan the week")
+
+with db.session() as s:
+    settings = load_settings(s)
+weeks = dict(views.week_choices(date.today()))
+default = views.default_week(date.today(), settings.open_weekdays)
+week = st.selectbox("Week", list(weeks), format_func=weeks.get, index=list(weeks).index(default), key="week")
+fresh_key = f"plan:{week.isoformat()}"
+
+
+def _load(week_start: date):
+    with db.session() as s:
+        return (build_problem(s, week_start), plans.get_draft(s, week_start),
+                plans.latest_published(s, week_start), plans.list_versions(s, week_start))
+
+
+try:
+    problem, draft, published, versions = _load(week)
+except (ProblemError, plans.PlanError, ValueError) as err:
+    st.error(f"This week cannot be read: {err}")
+    st.stop()
+
+flash = st.session_state.pop("plan_flash", None)
+if flash:
+    getattr(st, flash[0])(flash[1])
+
+fresh = st.session_state.get(fresh_key)
+if not problem.slots:
+    st.warning("The center is not open on any day of this week. Change the open days in Center settings.")
+    st.stop()
+
+left, right = st.columns([1, 3], vertical_alignment="center")
+shown_label = "Re-plan" if (fresh or draft or published) else "Plan"
+if left.button(shown_label, type="primary", key="plan_button"):
+    with st.spinner("Planning the week..."):
+        try:
+            st.session_state[fresh_key] = solve(problem, time_limit=PLAN_TIME_LIMIT)
+        except ProblemError as err:
+            st.session_state.pop(fresh_key, None)
+            st.session_state["plan_flash"] = ("error", "The pins break the rules: " + "; ".join(
+                views.readable(problem, m) for m in err.messages))
+    st.rerun()
+right.caption(f"{len(problem.volunteers)} active volunteers, {len(problem.slots)} slots, "
+              f"{len(problem.pinned)} pinned. Pins hold; a re-plan changes the published plan as little "
+              "as it can.")
+
+# Which plan to show: a fresh (unsaved) plan, else the draft, else the latest published version.
+if fresh is not None:
+    source, assignments = "New plan (not saved yet)", list(fresh.assignments)
+elif draft is not None:
+    source, assignments = "Saved draft", list(draft.assignments)
+elif published is not None:
+    source, assignments = f"Published version {published.version}", list(published.assignments)
+else:
+    source, assignments = None, []
+assignments = [a for a in assignments if problem.has_slot(a.slot) and problem.has_volunteer(a.volunteer)]
+
+
+def show_plan() -> None:
+    unfilled = fresh.unfilled if fresh is not None else unfilled_entries(problem, assignments)
+    st.subheader(source)
+    grid = views.week_grid(problem, assignments, problem.pinned)
+    st.table(views.styled_grid(grid))
+    if fresh is not None:
+        summary = views.objective_summary(problem, fresh)
+        st.markdown("\n".join("- " + views.md_escape(line) for line in summary))
+    else:
+        objective = measure(problem, assignments)
+        st.text(f"{objective.unfilled} unfilled positions, {objective.below_target} below target.")
+    if unfilled:
+        st.subheader("Unfilled positions")
+        st.table(views.table_safe(views.unfilled_table(problem, unfilled)), hide_index=True)
+    else:
+        st.success("Every slot has at least its minimum, with a trained volunteer on each shift.")
+
+
+if source is None:
+    st.info("No plan for this week yet. Press Plan.")
+else:
+    show_plan()
+
+# ---------------------------------------------------------------- save and publish
+save_col, publish_col, discard_col = st.columns(3)
+if save_col.button("Save draft", disabled=fresh is None, key="save_draft"):
+    try:
+        with db.session() as s:
+            plans.save_draft(s, week, fresh.assignments, status=fresh.status,
+                             unfilled=fresh.objective.unfilled, below_target=fresh.objective.below_target,
+                             actor=user.username)
+        st.session_state.pop(fresh_key, None)
+        st.session_state["plan_flash"] = ("success", "Draft saved.")
+    except (plans.PlanError, ValueError) as err:
+        st.session_state["plan_flash"] = ("error", f"The draft was not saved: {err}")
+    st.rerun()
+if publish_col.button("Publish", type="primary", disabled=fresh is None and draft is None, key="publish"):
+    try:
+        with db.session() as s:
+            if fresh is not None:
+                plans.save_draft(s, week, fresh.assignments, status=fresh.status,
+                                 unfilled=fresh.objective.unfilled,
+                                 below_target=fresh.objective.below_target, actor=user.username)
+            version = plans.publish_draft(s, week, actor=user.username)
+        changes = views.plan_diff(problem, published.assignments if published else (), version.assignments)
+        st.session_state.pop(fresh_key, None)
+        text = f"Published as version {version.version}."
+        if published is not None:
+            text += " Changes: " + ("; ".join(changes) if changes else "none") + "."
+        st.session_state["plan_flash"] = ("success", text)
+    except (plans.PlanError, ValueError) as err:
+        st.session_state["plan_flash"] = ("error", f"Not published: {err}")
+    st.rerun()
+if discard_col.button("Discard draft", disabled=draft is None, key="discard"):
+    with db.session() as s:
+        plans.discard_draft(s, week, actor=user.username)
+    st.session_state.pop(fresh_key, None)
+    st.session_state["plan_flash"] = ("info", "Draft discarded.")
+    st.rerun()
+if published is not None and (fresh is not None or draft is not None):
+    changes = views.plan_diff(problem, published.assignments, assignments)
+    with st.expander(f"Changes against published version {published.version} ({len(changes)})"):
+        for line in changes or ["No changes."]:
+            st.text(line)
+
+# ---------------------------------------------------------------- pins
+st.subheader("Pins")
+st.caption("A pinned person stays on the slot when you re-plan. Tick or untick Pinned.")
+choices = views.assignment_choices(problem, assignments, problem.pinned)
+pins_version = st.session_state.get("pins_version", 0)
+pin_key = st.session_state["pins_editor_key"] = f"pins_editor:{week}:{pins_version}"
+if len(choices):
+    st.data_editor(choices, key=pin_key, hide_index=True, disabled=["Slot", "Volunteer"],
+                   column_order=["Slot", "Volunteer", "Pinned"])
+to_pin, to_unpin = views.pin_changes(choices, (st.session_state.get(pin_key) or {}).get("edited_rows", {}))
+if to_pin or to_unpin:
+    with db.session() as s:
+        for pin in to_pin:
+            plans.add_pin(s, week, pin, actor=user.username)
+        for pin in to_unpin:
+            plans.remove_pin(s, week, pin, actor=user.username)
+    st.session_state["pins_version"] = st.session_state.get("pins_version", 0) + 1
+    st.session_state["plan_flash"] = ("success", f"Pins saved ({len(to_pin)} pinned, {len(to_unpin)} "
+                                                 "unpinned). Re-plan to use them.")
+    st.rerun()
+
+with st.form("add_pin"):
+    st.caption("Put someone on a slot by hand: the pin is checked against the rules.")
+    slot_ids = [sl.id for sl in sorted(problem.slots, key=lambda sl: sl.start)]
+    slot_id = st.selectbox("Slot", slot_ids, format_func=lambda i: views.slot_title(problem.slot(i)))
+    people = sorted(problem.volunteers, key=lambda v: v.name.casefold())
+    vid = st.selectbox("Volunteer", [v.id for v in people], format_func=lambda i: problem.volunteer(i).name)
+    if st.form_submit_button("Pin to slot"):
+        pin = Assignment(slot_id, vid)
+        problems = views.pin_problems(problem, pin)
+        if pin in problem.pinned:
+            st.info("Already pinned.")
+        elif problems:
+            st.error("This pin breaks the rules: " + "; ".join(problems) + ". Nothing was pinned.")
+        else:
+            with db.session() as s:
+                plans.add_pin(s, week, pin, actor=user.username)
+            st.session_state["plan_flash"] = ("success", f"Pinned {problem.volunteer(vid).name} to "
+                                                         f"{views.slot_title(problem.slot(slot_id))}. "
+                                                         "Re-plan to fit everyone else around it.")
+            st.session_state["pins_version"] = st.session_state.get("pins_version", 0) + 1
+            st.rerun()
+
+if versions:
+    with st.expander("Published versions"):
+        for v in versions:
+            if v.version is not None:
+                st.text(f"Version {v.version}: published {v.published_at:%Y-%m-%d %H:%M} UTC "
+                        f"by {v.published_by or 'unknown'}, {v.unfilled} unfilled.")

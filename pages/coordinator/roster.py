@@ -1,0 +1,70 @@
+"""Coordinator: the roster as an editable table; every edit validated before it is saved."""
+
+from datetime import date
+
+import streamlit as st
+
+from planner import views
+from planner.problem import CHECK_STATUSES
+from planner.store import db
+from planner.store.roster import RosterError, add_volunteer, list_volunteers, update_volunteer
+from planner.ui_session import require_role
+
+user = require_role("coordinator")
+
+st.title("Roster")
+st.caption("Edit a cell and it is checked and saved at once. Add a volunteer in the empty last row. "
+           "To take someone off the roster, untick Active: their history is kept.")
+
+flash = st.session_state.pop("roster_flash", None)
+if flash:
+    getattr(st, flash[0])(flash[1])
+for line in st.session_state.pop("roster_errors", []):
+    st.error(line)
+
+with db.session() as s:
+    records = list_volunteers(s)
+
+for warning in views.check_warnings(
+        [{"name": r.name, "background_check": r.check_status, "background_check_expires": r.check_expires}
+         for r in records if r.active], today=date.today()):
+    st.warning(warning)
+
+version = st.session_state.get("roster_version", 0)
+key = st.session_state["roster_editor_key"] = f"roster_editor:{version}"
+table = views.roster_table(records)
+st.data_editor(
+    table, key=key, hide_index=True, num_rows="add", column_order=list(views.ROSTER_COLUMNS),
+    column_config={
+        "Name": st.column_config.TextColumn("Name", required=True, max_chars=100),
+        "Email": st.column_config.TextColumn("Email", max_chars=254),
+        "Phone": st.column_config.TextColumn("Phone", max_chars=40),
+        "Check": st.column_config.SelectboxColumn("Check", options=list(CHECK_STATUSES), required=True),
+        "Check expires": st.column_config.DateColumn("Check expires", format="YYYY-MM-DD"),
+        "Max shifts/week": st.column_config.NumberColumn(min_value=0, max_value=21, step=1),
+        "Max meals/week": st.column_config.NumberColumn(min_value=0, max_value=21, step=1),
+        "Availability": st.column_config.TextColumn(
+            "Availability", help='Weekly windows like "Fri 09:00-17:00; Sat 09:00-13:00"', width="large"),
+    },
+)
+state = st.session_state.get(key) or {}
+edit = views.roster_edit(records, state)
+if not edit.empty:
+    if edit.errors:
+        st.session_state["roster_errors"] = [*edit.errors, "Nothing was saved from that edit."]
+    else:
+        try:
+            with db.session() as s:
+                for record in edit.updated:
+                    update_volunteer(s, record, actor=user.username)
+                for record in edit.added:
+                    add_volunteer(s, record, actor=user.username)
+            st.session_state["roster_flash"] = (
+                "success", f"Saved: {views.plural(len(edit.updated), 'volunteer')} changed, "
+                           f"{len(edit.added)} added.")
+        except RosterError as err:
+            st.session_state["roster_errors"] = [*err.messages, "Nothing was saved from that edit."]
+    st.session_state["roster_version"] = version + 1
+    st.rerun()
+
+st.caption(f"{len(records)} volunteers, {sum(r.active for r in records)} active.")

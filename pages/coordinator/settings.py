@@ -1,0 +1,73 @@
+"""Coordinator: open days, hours, shift length and staffing per shift and meal."""
+
+from dataclasses import replace
+from datetime import date, time
+from zoneinfo import available_timezones
+
+import streamlit as st
+
+from planner import views
+from planner.store import db
+from planner.store.settings import SettingsError, load_settings, save_settings
+from planner.ui_session import require_role
+
+user = require_role("coordinator")
+
+st.title("Center settings")
+flash = st.session_state.pop("settings_flash", None)
+if flash:
+    getattr(st, flash[0])(flash[1])
+
+with db.session() as s:
+    current = load_settings(s)
+
+c1, c2 = st.columns(2)
+name = c1.text_input("Center name", current.name, max_chars=100)
+place = c2.text_input("Place label shown to volunteers", current.place, max_chars=200)
+days = st.multiselect("Open days", list(range(7)), default=list(current.open_weekdays),
+                      format_func=lambda d: views.WEEKDAYS[d])
+c1, c2, c3 = st.columns(3)
+opens = c1.time_input("Opens", current.opens, step=1800)
+closes = c2.time_input("Closes", current.closes, step=1800)
+shift_hours = c3.number_input("Shift length (hours)", 1, 12, current.shift_hours)
+st.subheader("People per shift")
+c1, c2, c3 = st.columns(3)
+shift_min = c1.number_input("Minimum", 0, 50, current.shift_min)
+shift_target = c2.number_input("Target", 0, 50, current.shift_target)
+shift_min_trained = c3.number_input("Trained at least", 0, 50, current.shift_min_trained)
+st.subheader("Dinner")
+meals = st.toggle("Serve dinner on open days", current.meals)
+c1, c2, c3, c4 = st.columns(4)
+meal_start = c1.time_input("Dinner from", current.meal_start, step=900, disabled=not meals)
+meal_end = c2.time_input("Dinner until", current.meal_end, step=900, disabled=not meals)
+meal_min = c3.number_input("Providers (minimum)", 0, 20, current.meal_min, disabled=not meals)
+meal_target = c4.number_input("Providers (target)", 0, 20, current.meal_target, disabled=not meals)
+zones = sorted(available_timezones())
+timezone = st.selectbox("Time zone", zones, index=zones.index(current.timezone) if current.timezone in zones
+                        else zones.index("UTC"))
+show_names = st.toggle("Volunteers see the first names of their teammates", current.show_team_first_names)
+
+new = replace(current, name=name.strip() or current.name, place=place.strip(),
+              open_weekdays=tuple(sorted(days)),
+              opens=opens or time(9), closes=closes or time(17), shift_hours=int(shift_hours),
+              shift_min=int(shift_min), shift_target=int(shift_target),
+              shift_min_trained=int(shift_min_trained), meals=meals, meal_start=meal_start or time(17),
+              meal_end=meal_end or time(18), meal_min=int(meal_min), meal_target=int(meal_target),
+              timezone=timezone, show_team_first_names=show_names)
+
+problems = new.problems()
+for problem in problems:
+    st.error(problem)
+if new != current and not problems:
+    st.subheader("What this changes in a week")
+    week = views.default_week(date.today(), current.open_weekdays)
+    st.dataframe(views.needs_comparison(current.week_slots(week), new.week_slots(week)), hide_index=True,
+                 key="needs")
+if st.button("Save settings", type="primary", disabled=new == current or bool(problems), key="save_settings"):
+    try:
+        with db.session() as s:
+            save_settings(s, new, actor=user.username)
+        st.session_state["settings_flash"] = ("success", "Settings saved. Plan the week again to use them.")
+    except SettingsError as err:
+        st.session_state["settings_flash"] = ("error", "Not saved: " + "; ".join(err.messages))
+    st.rerun()

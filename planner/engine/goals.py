@@ -1,0 +1,128 @@
+"""What a plan optimises: the contract's two levels, then the project's soft goals.
+
+Every term carries a name a coordinator can read, so the app can say what a
+plan traded away ("2 preferred slots not given").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from planner.engine.linear import Expr
+from planner.engine.rules import PlanModel
+
+
+def unfilled_positions(m: PlanModel) -> Expr:
+    """Level 1: sum over slots of max(0, min - assigned, min_trained - assigned_trained)."""
+    total = Expr()
+    for slot in m.problem.slots:
+        need = max(slot.min, slot.min_trained)
+        if need == 0:
+            continue
+        u = m.lp.var(f"unfilled[{slot.id}]", 0, need)
+        total.add(u)
+        assigned = m.assigned(slot)
+        m.lp.add({u: 1, **assigned.terms}, lower=slot.min)
+        if slot.min_trained:
+            trained = m.assigned(slot, trained_only=True)
+            m.lp.add({u: 1, **trained.terms}, lower=slot.min_trained)
+    return total
+
+
+def positions_below_target(m: PlanModel) -> Expr:
+    """Level 2: sum over slots of target - assigned (rule 5 keeps it >= 0)."""
+    total = Expr(constant=sum(slot.target for slot in m.problem.slots))
+    for slot in m.problem.slots:
+        for var in m.assigned(slot).terms:
+            total.add(var, -1)
+    return total
+
+
+@dataclass(frozen=True)
+class SoftGoal:
+    name: str
+    weight: int
+    expr: Expr
+
+
+def changes_from_published_plan(m: PlanModel) -> Expr:
+    """Each previous assignment dropped and each new one added counts once."""
+    expr = Expr()
+    if not m.problem.previous:
+        return expr
+    previous = {(a.volunteer, a.slot) for a in m.problem.previous}
+    expr.constant = sum(1 for pair in previous if pair in m.x)
+    for pair, var in m.x.items():
+        expr.add(var, -1 if pair in previous else 1)
+    return expr
+
+
+def preferred_slots_not_given(m: PlanModel) -> Expr:
+    expr = Expr()
+    for (vid, slot_id), var in m.x.items():
+        if slot_id in m.problem.volunteer(vid).prefers:
+            expr.constant += 1
+            expr.add(var, -1)
+    return expr
+
+
+def most_shifts_for_one_person(m: PlanModel) -> Expr:
+    """Min-max load: nobody is given far more than their share."""
+    loaded = {vid: [s for s in slots if s.kind == "shift"] for vid, slots in m.by_volunteer.items()}
+    loaded = {vid: slots for vid, slots in loaded.items() if len(slots) > 1
+              and m.problem.volunteer(vid).max_shifts > 1}
+    if not loaded:
+        return Expr()
+    top = m.lp.var("most_shifts", 0, max(m.problem.volunteer(v).max_shifts for v in loaded))
+    for vid, slots in loaded.items():
+        m.lp.add({top: 1, **{m.x[vid, s.id]: -1 for s in slots}}, lower=0)
+    # Everyone can take one shift, so only loads above one are worth a penalty.
+    return Expr({top: 1})
+
+
+def consecutive_days_not_asked_for(m: PlanModel) -> Expr:
+    """A person on two days in a row, unless they prefer slots on both days."""
+    expr = Expr()
+    for vid, slots in m.by_volunteer.items():
+        vol = m.problem.volunteer(vid)
+        if vol.max_shifts + vol.max_meals < 2:
+            continue
+        days: dict = defaultdict(list)
+        for slot in slots:
+            days[slot.day].append(slot)
+        preferred_days = {s.day for s in slots if s.id in vol.prefers}
+        on_day: dict = {}
+        for day in sorted(days):
+            after = day + timedelta(days=1)
+            if after not in days or {day, after} <= preferred_days:
+                continue
+            for d in (day, after):
+                if d not in on_day:
+                    on_day[d] = m.lp.var(f"works[{vid},{d}]")
+                    for slot in days[d]:
+                        m.lp.add({on_day[d]: 1, m.x[vid, slot.id]: -1}, lower=0)
+            both = m.lp.var(f"consecutive[{vid},{day}]")
+            m.lp.add({both: 1, on_day[day]: -1, on_day[after]: -1}, lower=-1)
+            expr.add(both)
+    return expr
+
+
+def soft_goals(m: PlanModel) -> list[SoftGoal]:
+    goals = [
+        SoftGoal("changes from the published plan", 4, changes_from_published_plan(m)),
+        SoftGoal("preferred slots not given", 2, preferred_slots_not_given(m)),
+        SoftGoal("most shifts for one person", 2, most_shifts_for_one_person(m)),
+        SoftGoal("consecutive days not asked for", 1, consecutive_days_not_asked_for(m)),
+    ]
+    return [g for g in goals if g.expr.terms]
+
+
+def weighted(goals: list[SoftGoal]) -> Expr:
+    total = Expr()
+    for goal in goals:
+        total.constant += goal.weight * goal.expr.constant
+        for var, coef in goal.expr.terms.items():
+            total.add(var, goal.weight * coef)
+    return total

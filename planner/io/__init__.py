@@ -1,0 +1,1 @@
+"""File formats the center exchanges with spreadsheets: the roster CSV, safe cells."""

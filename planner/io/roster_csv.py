@@ -1,0 +1,186 @@
+"""The roster CSV of the spec: import all rows or none, export in a stable form.
+
+Import matches a row to a stored volunteer by email, else by name, and
+overwrites the CSV's fields and weekly availability (time off and preferences
+are kept). Export writes active volunteers sorted by name, so exporting,
+importing and exporting again gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from planner.domain import VolunteerRecord, WeeklyWindow
+from planner.io.safe_cells import neutralise, restore
+from planner.problem import CHECK_STATUSES
+from planner.store import audit
+from planner.store.roster import RosterError, add_volunteer, list_volunteers, update_volunteer
+
+COLUMNS = ("name", "email", "phone", "does", "trained", "background_check", "background_check_expires",
+           "max_shifts_per_week", "max_meals_per_week", "availability")
+_YES = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+
+
+def _key(header: str) -> str:
+    return re.sub(r"[\s_-]", "", header.lower())
+
+
+_KEYS = {_key(c): c for c in COLUMNS}
+
+
+def _header(cells: list[str], errors: list[str]) -> list[str | None]:
+    columns: list[str | None] = []
+    for cell in cells:
+        column = _KEYS.get(_key(cell))
+        if column is None and cell.strip():
+            errors.append(f'row 1, header: unknown column "{cell.strip()}" (known: {", ".join(COLUMNS)})')
+        elif column is not None and column in columns:
+            errors.append(f'row 1, header: column "{column}" appears twice')
+        columns.append(column)
+    if "name" not in columns:
+        errors.append("row 1, header: no name column")
+    return columns
+
+
+def _whole(text: str, default: int, place: str, errors: list[str]) -> int:
+    if not text:
+        return default
+    if not text.isdigit():
+        errors.append(f'{place}: "{text}" is not a whole number >= 0')
+        return default
+    return int(text)
+
+
+def _record(cells: dict[str, str], place: str, errors: list[str]) -> VolunteerRecord:
+    """One row as a record; problems are appended to `errors` as `row N, column: ...`."""
+    found: list[str] = []
+    does = {d.lower() for d in re.split(r"[;,\s]+", cells.get("does", "")) if d} or {"shift"}
+    for d in sorted(does - {"shift", "meal"}):
+        found.append(f'does: "{d}" is not shift or meal')
+    trained = _YES.get(cells.get("trained", "").lower() or "no")
+    if trained is None:
+        found.append(f'trained: "{cells["trained"]}" is not yes or no')
+    status = cells.get("background_check", "").lower() or "none"
+    if status not in CHECK_STATUSES:
+        found.append(f'background_check: "{cells["background_check"]}" is not one of '
+                     f'{", ".join(CHECK_STATUSES)}')
+    expires = None
+    if cells.get("background_check_expires"):
+        try:
+            expires = date.fromisoformat(cells["background_check_expires"])
+        except ValueError:
+            found.append(f'background_check_expires: "{cells["background_check_expires"]}" is not a date '
+                         "YYYY-MM-DD")
+    windows = []
+    for part in (p.strip() for p in cells.get("availability", "").split(";")):
+        if part:
+            try:
+                windows.append(WeeklyWindow.parse(part))
+            except ValueError as err:
+                found.append(f"availability: {err}")
+    max_shifts = _whole(cells.get("max_shifts_per_week", ""), 1, "max_shifts_per_week", found)
+    max_meals = _whole(cells.get("max_meals_per_week", ""), 1 if "meal" in does else 0, "max_meals_per_week",
+                       found)
+    record = VolunteerRecord(
+        name=cells.get("name", ""), email=cells.get("email", "").lower() or None,
+        phone=cells.get("phone") or None,
+        does_shifts="shift" in does, does_meals="meal" in does, trained=bool(trained), check_status=status,
+        check_expires=expires, max_shifts=max_shifts, max_meals=max_meals,
+        availability=tuple(sorted(set(windows))))
+    reported = {message.split(":")[0] for message in found}
+    found += [m for m in record.problems() if m.split(":")[0] not in reported]
+    errors.extend(f"{place}, {message}" for message in found)
+    return record
+
+
+def parse_roster(text: str | bytes) -> list[tuple[int, VolunteerRecord]]:
+    """(row number, record) for every non-blank row, or RosterError naming every problem."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise RosterError([f"file: not UTF-8 text (byte {err.start})"]) from None
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+    errors: list[str] = []
+    if not rows or not any(c.strip() for c in rows[0]):
+        raise RosterError(["row 1, header: the first row must name the columns"])
+    columns = _header(rows[0], errors)
+    if errors:
+        raise RosterError(errors)
+    out, seen = [], {}
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(columns):
+            errors.append(f"row {number}: {len(cells)} cells, but the header names {len(columns)}")
+            continue
+        values = {col: restore(cell.strip()) for col, cell in zip(columns, cells, strict=False) if col}
+        record = _record(values, f"row {number}", errors)
+        key = (record.email or "").casefold() or record.name.casefold()
+        field = "email" if record.email else "name"
+        if key in seen:
+            errors.append(f'row {number}, {field}: "{getattr(record, field)}" is also on row {seen[key]}')
+        seen[key] = number
+        out.append((number, record))
+    if errors:
+        raise RosterError(errors)
+    return out
+
+
+def import_roster(db: Session, text: str | bytes, actor: str | None = None) -> ImportResult:
+    """Add or update every row, or raise RosterError and change nothing."""
+    rows = parse_roster(text)
+    stored = list_volunteers(db)
+    by_email = {v.email.casefold(): v for v in stored if v.email}
+    by_name: dict[str, list[VolunteerRecord]] = {}
+    for v in stored:
+        by_name.setdefault(v.name.casefold(), []).append(v)
+    errors, plan = [], []
+    for number, record in rows:
+        match = by_email.get(record.email.casefold()) if record.email else None
+        if match is None:
+            named = [v for v in by_name.get(record.name.casefold(), []) if not (v.email and record.email)]
+            if len(named) > 1:
+                errors.append(f'row {number}, name: {len(named)} volunteers are called "{record.name}"; '
+                              "add an email to tell them apart")
+            match = named[0] if len(named) == 1 else None
+        plan.append((record, match))
+    if errors:
+        raise RosterError(errors)
+    added = updated = 0
+    for record, match in plan:
+        if match is None:
+            add_volunteer(db, record, actor)
+            added += 1
+        else:
+            update_volunteer(db, replace(record, id=match.id, preferences=match.preferences), actor)
+            updated += 1
+    audit.record(db, actor, "roster imported", "roster", f"{added} added, {updated} updated")
+    return ImportResult(added, updated)
+
+
+def export_roster(db: Session, actor: str | None = None) -> str:
+    """The active roster as CSV text (LF line ends, no BOM), formula-looking cells neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for v in list_volunteers(db, active_only=True):
+        writer.writerow([
+            neutralise(v.name), neutralise(v.email or ""), neutralise(v.phone or ""),
+            ";".join(k for k in ("shift", "meal") if k in v.does), "yes" if v.trained else "no",
+            v.check_status, v.check_expires.isoformat() if v.check_expires else "",
+            v.max_shifts, v.max_meals, "; ".join(str(w) for w in v.availability)])
+    audit.record(db, actor, "roster exported", "roster")
+    return out.getvalue()

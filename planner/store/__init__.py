@@ -1,0 +1,58 @@
+"""Storage: SQLAlchemy 2 over SQLite (default) or PostgreSQL (`DATABASE_URL`).
+
+Every repository function takes an open `Session` first and speaks in
+`planner.domain` / `planner.problem` objects, never ORM rows, so callers may
+keep results after the session closes. The caller's `session()` block
+commits (or rolls back on an exception). `actor` is the signed-in username,
+written to the audit log.
+
+API summary (stable names):
+
+    planner.store.db
+        database_url(url=None) -> str; get_engine(url=None) -> Engine
+        session(url=None) -> ContextManager[Session]     # one unit of work
+        migrate(url=None, revision="head"); downgrade(url=None, revision="base")
+        dispose_engine(url=None)
+    planner.auth                                          # no Streamlit
+        authenticate(username, password, *, db=None, now=None) -> LoginResult(.ok, .account, .locked_until)
+        create_user(username, password, role, volunteer_id=None, *, db=None, actor=None,
+                    allow_weak=False) -> Account
+        set_password(username, password, *, db=None, actor=None)
+        MAX_FAILURES = 5, LOCK_TIME = 15 min; errors raise AccountError (a ValueError)
+    planner.store.accounts
+        Account(id, username, role, volunteer_id); get_account(db, username); list_accounts(db)
+        set_role(db, username, role, volunteer_id=None); unlock(db, username); delete_account(db, username)
+    planner.store.settings                                 # raises SettingsError(.messages)
+        load_settings(db) -> CenterSettings; save_settings(db, settings, actor=None)
+    planner.store.roster                                   # raises RosterError(.messages)
+        list_volunteers(db, *, active_only=False) -> list[VolunteerRecord]   # erased ones left out
+        get_volunteer(db, volunteer_id) -> VolunteerRecord | None
+        add_volunteer(db, record, actor=None) -> VolunteerRecord
+        update_volunteer(db, record, actor=None) -> VolunteerRecord   # fields, availability, preferences
+        set_availability(db, volunteer_id, windows, actor=None)
+        add_exception(db, volunteer_id, exception, actor=None) -> DatedException
+        remove_exception(db, volunteer_id, exception_id, actor=None)
+        set_preferences(db, volunteer_id, preferences, actor=None)
+        erase_volunteer(db, volunteer_id, actor=None)   # personal data gone, history kept
+    planner.store.plans                                    # raises PlanError
+        save_draft(db, week_start, assignments, *, status="", unfilled=None, below_target=None,
+                   actor=None) -> PlanVersion
+        get_draft(db, week_start); discard_draft(db, week_start, actor=None)
+        publish_draft(db, week_start, actor=None) -> PlanVersion   # immutable, numbered 1, 2, ...
+        latest_published(db, week_start) -> PlanVersion | None; list_versions(db, week_start)
+        assignments_of(db, volunteer_id, from_day) -> list[Assignment]   # latest published, by slot
+        list_pins(db, week_start) -> list[Assignment]; add_pin / remove_pin(db, week_start, pin, actor=None)
+    planner.store.audit
+        record(db, actor, action, target="", detail=""); recent(db, limit=200, action=None)
+    planner.weekbuild.build_problem(db, week_start) -> planner.problem.Problem
+    planner.io.roster_csv
+        parse_roster(text_or_bytes) -> list[(row number, VolunteerRecord)]   # no database
+        import_roster(db, text_or_bytes, actor=None) -> ImportResult(added, updated)  # all or none
+        export_roster(db, actor=None) -> str
+    planner.io.safe_cells.neutralise(value) -> str; restore(value) -> str
+    planner.demo.seed_demo(db, today=None); seed_if_demo(db) -> bool   # PLANNER_DEMO=1 and empty only
+    planner.store.cli.register(subparsers)   # init-db, import-roster, export-roster, create-user
+
+Volunteers appear in problems and plans as `planner.domain.volunteer_key(id)` (`v07`);
+slot ids are `2026-12-04-am`, `2026-12-04-pm`, `2026-12-04-dinner`.
+"""

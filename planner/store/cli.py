@@ -1,0 +1,106 @@
+"""Command-line verbs for the store: init-db, import-roster, export-roster, create-user.
+
+Every verb first brings the database to the newest schema, so a fresh
+checkout works in any order. Bad input exits 2 with one line per problem on
+standard error; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from planner import auth
+from planner.demo import seed_if_demo
+from planner.domain import ROLES
+from planner.io.roster_csv import export_roster, import_roster
+from planner.store.accounts import AccountError
+from planner.store.db import database_url, migrate, session
+from planner.store.roster import RosterError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the verbs; each sets `handler(args) -> exit code`, as planner/cli.py expects."""
+    init = subparsers.add_parser("init-db", help="create or upgrade the database; "
+                                 "seeds the demo center if PLANNER_DEMO=1 and it is empty")
+    init.set_defaults(handler=init_db)
+    imp = subparsers.add_parser("import-roster", help="add or update volunteers from a roster CSV")
+    imp.add_argument("file", metavar="FILE.csv")
+    imp.set_defaults(handler=import_roster_cmd)
+    exp = subparsers.add_parser("export-roster", help="write the roster CSV (standard output without FILE)")
+    exp.add_argument("file", metavar="FILE", nargs="?")
+    exp.set_defaults(handler=export_roster_cmd)
+    user = subparsers.add_parser("create-user", help="create a sign-in account")
+    user.add_argument("--role", required=True, choices=ROLES)
+    user.add_argument("--volunteer", type=int, metavar="ID", help="volunteer id (needed for role volunteer)")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    user.add_argument("username")
+    user.set_defaults(handler=create_user_cmd)
+
+
+def _fail(messages: list[str]) -> int:
+    for message in messages:
+        print(message, file=sys.stderr)
+    return 2
+
+
+def init_db(_args: argparse.Namespace) -> int:
+    migrate()
+    with session() as db:
+        seeded = seed_if_demo(db)
+    shown = make_url(database_url()).render_as_string(hide_password=True)
+    print(f"database ready: {shown}" + (" (demo center seeded)" if seeded else ""), file=sys.stderr)
+    return 0
+
+
+def import_roster_cmd(args: argparse.Namespace) -> int:
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as err:
+        return _fail([f"{args.file}: {err.strerror}"])
+    migrate()
+    try:
+        with session() as db:
+            result = import_roster(db, data, actor="cli")
+    except RosterError as err:
+        return _fail(err.messages)
+    print(f"{args.file}: {result.added} added, {result.updated} updated", file=sys.stderr)
+    return 0
+
+
+def export_roster_cmd(args: argparse.Namespace) -> int:
+    migrate()
+    with session() as db:
+        text = export_roster(db, actor="cli")
+    if args.file is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.file).write_text(text, encoding="utf-8", newline="")
+    except OSError as err:
+        return _fail([f"{args.file}: {err.strerror}"])
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    return first if getpass.getpass("Password again: ") == first else None
+
+
+def create_user_cmd(args: argparse.Namespace) -> int:
+    password = _read_password(args.password_stdin)
+    if password is None:
+        return _fail(["password: the two entries differ"])
+    migrate()
+    try:
+        account = auth.create_user(args.username, password, args.role, args.volunteer, actor="cli")
+    except AccountError as err:
+        return _fail([str(err)])
+    print(f"created {account.role} {account.username}", file=sys.stderr)
+    return 0

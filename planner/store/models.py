@@ -1,0 +1,212 @@
+"""SQLAlchemy 2 ORM tables. Alembic migrations in `migrations/` must match these.
+
+Privacy (issue 6): only display name, one or two contact fields, availability,
+role and background-check status/expiry are kept. There is deliberately no
+column for notes, survivor status, check reports or guests.
+
+Timestamps are naive UTC (`utcnow()`), the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class CenterSettingsRow(Base):
+    """A single row (id 1); `planner.domain.CenterSettings` defaults apply until saved."""
+
+    __tablename__ = "center_settings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    place: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    open_weekdays: Mapped[str] = mapped_column(String(20))  # "4,5,6"
+    opens: Mapped[time] = mapped_column(Time)
+    closes: Mapped[time] = mapped_column(Time)
+    shift_hours: Mapped[int] = mapped_column(Integer)
+    shift_min: Mapped[int] = mapped_column(Integer)
+    shift_target: Mapped[int] = mapped_column(Integer)
+    shift_min_trained: Mapped[int] = mapped_column(Integer)
+    meals: Mapped[bool] = mapped_column(Boolean)
+    meal_start: Mapped[time] = mapped_column(Time)
+    meal_end: Mapped[time] = mapped_column(Time)
+    meal_min: Mapped[int] = mapped_column(Integer)
+    meal_target: Mapped[int] = mapped_column(Integer)
+    show_team_first_names: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class VolunteerRow(Base):
+    __tablename__ = "volunteers"
+    __table_args__ = (
+        CheckConstraint("check_status IN ('cleared', 'pending', 'expired', 'none')", name="check_status"),
+        CheckConstraint("max_shifts >= 0 AND max_meals >= 0", name="caps"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    does_shifts: Mapped[bool] = mapped_column(Boolean, default=True)
+    does_meals: Mapped[bool] = mapped_column(Boolean, default=False)
+    trained: Mapped[bool] = mapped_column(Boolean, default=False)
+    check_status: Mapped[str] = mapped_column(String(10), default="none")
+    check_expires: Mapped[date | None] = mapped_column(Date)
+    max_shifts: Mapped[int] = mapped_column(Integer, default=1)
+    max_meals: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when a coordinator erased the person: the row stays for anonymous counts.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    windows: Mapped[list[WindowRow]] = relationship(
+        back_populates="volunteer", cascade="all, delete-orphan",
+        order_by="[WindowRow.weekday, WindowRow.start]")
+    exceptions: Mapped[list[ExceptionRow]] = relationship(
+        back_populates="volunteer", cascade="all, delete-orphan",
+        order_by="[ExceptionRow.day, ExceptionRow.id]")
+    preferences: Mapped[list[PreferenceRow]] = relationship(
+        back_populates="volunteer", cascade="all, delete-orphan",
+        order_by="[PreferenceRow.weekday, PreferenceRow.label]")
+
+
+class WindowRow(Base):
+    """Recurring weekly availability."""
+
+    __tablename__ = "availability_windows"
+    __table_args__ = (CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    start: Mapped[time] = mapped_column(Time)
+    end: Mapped[time] = mapped_column(Time)
+    volunteer: Mapped[VolunteerRow] = relationship(back_populates="windows")
+
+
+class ExceptionRow(Base):
+    """Dated time off or extra availability; no times = the whole day."""
+
+    __tablename__ = "availability_exceptions"
+    __table_args__ = (CheckConstraint("kind IN ('off', 'extra')", name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(5))
+    start: Mapped[time | None] = mapped_column(Time)
+    end: Mapped[time | None] = mapped_column(Time)
+    volunteer: Mapped[VolunteerRow] = relationship(back_populates="exceptions")
+
+
+class PreferenceRow(Base):
+    __tablename__ = "preferences"
+    __table_args__ = (UniqueConstraint("volunteer_id", "weekday", "label"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(10))
+    volunteer: Mapped[VolunteerRow] = relationship(back_populates="preferences")
+
+
+class WeekRow(Base):
+    """A planned week, named by its first day."""
+
+    __tablename__ = "weeks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    start: Mapped[date] = mapped_column(Date, unique=True)
+
+
+class PlanRow(Base):
+    """One version of a week's plan: the draft (`version` NULL) or a published, immutable one."""
+
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("week_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="")
+    unfilled: Mapped[int | None] = mapped_column(Integer)
+    below_target: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(40))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    published_by: Mapped[str | None] = mapped_column(String(40))
+    assignments: Mapped[list[AssignmentRow]] = relationship(
+        cascade="all, delete-orphan", order_by="[AssignmentRow.slot, AssignmentRow.volunteer_id]")
+
+
+class AssignmentRow(Base):
+    __tablename__ = "plan_assignments"
+    __table_args__ = (UniqueConstraint("plan_id", "slot", "volunteer_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    slot: Mapped[str] = mapped_column(String(40))
+    # No cascade: an erased volunteer's row stays, so history keeps its counts.
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id"), index=True)
+
+
+class PinRow(Base):
+    """An assignment the coordinator fixed for a week."""
+
+    __tablename__ = "pins"
+    __table_args__ = (UniqueConstraint("week_id", "slot", "volunteer_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id", ondelete="CASCADE"), index=True)
+    slot: Mapped[str] = mapped_column(String(40))
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), index=True)
+
+
+class UserRow(Base):
+    """A sign-in account. Failed attempts are counted here so lock-out survives restarts."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('coordinator', 'leadership', 'volunteer')", name="role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id", ondelete="SET NULL"))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AuditRow(Base):
+    """Who did what, when. `actor` is a plain username, so the log outlives deleted accounts."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(String(500), default="")

@@ -1,0 +1,182 @@
+"""Weeks, plan versions and pins.
+
+A week has at most one draft (`version` NULL) that the coordinator edits and
+re-solves; publishing turns it into version 1, 2, ... which is never changed
+again, so what volunteers were told stays on record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from planner.domain import volunteer_id_from_key, volunteer_key
+from planner.problem import Assignment
+from planner.store import audit
+from planner.store.models import AssignmentRow, PinRow, PlanRow, VolunteerRow, WeekRow, utcnow
+
+
+class PlanError(ValueError):
+    """A refused plan change, with a message fit to show."""
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    week_start: date
+    version: int | None  # None for the draft
+    status: str
+    unfilled: int | None
+    below_target: int | None
+    created_at: datetime
+    created_by: str | None
+    published_at: datetime | None
+    published_by: str | None
+    assignments: tuple[Assignment, ...]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.version is None
+
+
+def _week(db: Session, week_start: date, create: bool = False) -> WeekRow | None:
+    row = db.scalar(select(WeekRow).where(WeekRow.start == week_start))
+    if row is None and create:
+        row = WeekRow(start=week_start)
+        db.add(row)
+        db.flush()
+    return row
+
+
+def _version(row: PlanRow, week_start: date) -> PlanVersion:
+    return PlanVersion(week_start, row.version, row.status, row.unfilled, row.below_target, row.created_at,
+                       row.created_by, row.published_at, row.published_by,
+                       tuple(Assignment(a.slot, volunteer_key(a.volunteer_id)) for a in row.assignments))
+
+
+def _draft_row(db: Session, week: WeekRow) -> PlanRow | None:
+    return db.scalar(select(PlanRow).where(PlanRow.week_id == week.id, PlanRow.version.is_(None)))
+
+
+def _volunteer_ids(db: Session, items: Iterable[Assignment]) -> list[tuple[str, int]]:
+    pairs = []
+    for item in dict.fromkeys(items):
+        try:
+            vid = volunteer_id_from_key(item.volunteer)
+        except ValueError as err:
+            raise PlanError(f"{item.slot}: {err}") from None
+        row = db.get(VolunteerRow, vid)
+        if row is None or row.erased_at is not None:
+            raise PlanError(f"{item.slot}: no volunteer {item.volunteer}")
+        pairs.append((item.slot, vid))
+    return pairs
+
+
+def save_draft(db: Session, week_start: date, assignments: Iterable[Assignment], *, status: str = "",
+               unfilled: int | None = None, below_target: int | None = None,
+               actor: str | None = None) -> PlanVersion:
+    """Replace the week's draft (creating it when there is none)."""
+    week = _week(db, week_start, create=True)
+    assert week is not None
+    pairs = _volunteer_ids(db, assignments)
+    row = _draft_row(db, week)
+    if row is None:
+        row = PlanRow(week_id=week.id, version=None)
+        db.add(row)
+    row.status, row.unfilled, row.below_target = status, unfilled, below_target
+    row.created_at, row.created_by = utcnow(), actor
+    row.assignments = [AssignmentRow(slot=slot, volunteer_id=vid) for slot, vid in pairs]
+    db.flush()
+    audit.record(db, actor, "draft saved", f"week {week_start}", f"{len(pairs)} assignments")
+    return _version(row, week_start)
+
+
+def get_draft(db: Session, week_start: date) -> PlanVersion | None:
+    week = _week(db, week_start)
+    row = _draft_row(db, week) if week else None
+    return _version(row, week_start) if row else None
+
+
+def discard_draft(db: Session, week_start: date, actor: str | None = None) -> None:
+    week = _week(db, week_start)
+    row = _draft_row(db, week) if week else None
+    if row is not None:
+        db.delete(row)
+        audit.record(db, actor, "draft discarded", f"week {week_start}")
+
+
+def publish_draft(db: Session, week_start: date, actor: str | None = None) -> PlanVersion:
+    """The draft becomes the next numbered, immutable version."""
+    week = _week(db, week_start)
+    row = _draft_row(db, week) if week else None
+    if week is None or row is None:
+        raise PlanError(f"week {week_start}: there is no draft to publish")
+    last = db.scalar(select(func.max(PlanRow.version)).where(PlanRow.week_id == week.id))
+    row.version = (last or 0) + 1
+    row.published_at, row.published_by = utcnow(), actor
+    db.flush()
+    audit.record(db, actor, "plan published", f"week {week_start}", f"version {row.version}")
+    return _version(row, week_start)
+
+
+def list_versions(db: Session, week_start: date) -> list[PlanVersion]:
+    """Published versions, oldest first."""
+    week = _week(db, week_start)
+    if week is None:
+        return []
+    rows = db.scalars(select(PlanRow).where(PlanRow.week_id == week.id, PlanRow.version.is_not(None))
+                      .order_by(PlanRow.version))
+    return [_version(r, week_start) for r in rows]
+
+
+def latest_published(db: Session, week_start: date) -> PlanVersion | None:
+    versions = list_versions(db, week_start)
+    return versions[-1] if versions else None
+
+
+def assignments_of(db: Session, volunteer_id: int, from_day: date) -> list[Assignment]:
+    """A volunteer's slots from `from_day` on, in each week's latest published version."""
+    weeks = db.scalars(select(WeekRow).where(WeekRow.start > from_day - timedelta(days=7))
+                       .order_by(WeekRow.start)).all()
+    key, first = volunteer_key(volunteer_id), from_day.isoformat()
+    out: list[Assignment] = []
+    for week in weeks:
+        latest = latest_published(db, week.start)
+        if latest is not None:
+            out += [a for a in latest.assignments if a.volunteer == key and a.slot[:10] >= first]
+    return out
+
+
+def list_pins(db: Session, week_start: date) -> list[Assignment]:
+    week = _week(db, week_start)
+    if week is None:
+        return []
+    rows = db.scalars(select(PinRow).where(PinRow.week_id == week.id)
+                      .order_by(PinRow.slot, PinRow.volunteer_id))
+    return [Assignment(r.slot, volunteer_key(r.volunteer_id)) for r in rows]
+
+
+def add_pin(db: Session, week_start: date, pin: Assignment, actor: str | None = None) -> None:
+    week = _week(db, week_start, create=True)
+    assert week is not None
+    [(slot, vid)] = _volunteer_ids(db, [pin])
+    exists = db.scalar(select(PinRow).where(PinRow.week_id == week.id, PinRow.slot == slot,
+                                            PinRow.volunteer_id == vid))
+    if exists is None:
+        db.add(PinRow(week_id=week.id, slot=slot, volunteer_id=vid))
+        audit.record(db, actor, "pin added", f"week {week_start}", f"{pin.volunteer} on {pin.slot}")
+
+
+def remove_pin(db: Session, week_start: date, pin: Assignment, actor: str | None = None) -> None:
+    week = _week(db, week_start)
+    if week is None:
+        return
+    [(slot, vid)] = _volunteer_ids(db, [pin])
+    row = db.scalar(select(PinRow).where(PinRow.week_id == week.id, PinRow.slot == slot,
+                                         PinRow.volunteer_id == vid))
+    if row is not None:
+        db.delete(row)
+        audit.record(db, actor, "pin removed", f"week {week_start}", f"{pin.volunteer} on {pin.slot}")

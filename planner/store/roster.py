@@ -1,0 +1,168 @@
+"""Volunteers with their availability, time off and preferences."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from planner.domain import EXCEPTION_KINDS, DatedException, Preference, VolunteerRecord, WeeklyWindow
+from planner.store import audit
+from planner.store.models import ExceptionRow, PinRow, PreferenceRow, UserRow, VolunteerRow, WindowRow, utcnow
+
+_FIELDS = ("name", "email", "phone", "does_shifts", "does_meals", "trained", "check_status",
+           "check_expires", "max_shifts", "max_meals", "active")
+
+
+class RosterError(ValueError):
+    """Refused roster change; one placed message per problem."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+def to_record(row: VolunteerRow) -> VolunteerRecord:
+    return VolunteerRecord(
+        **{name: getattr(row, name) for name in _FIELDS},
+        availability=tuple(WeeklyWindow(w.weekday, w.start, w.end) for w in row.windows),
+        exceptions=tuple(DatedException(e.day, e.kind, e.start, e.end, e.id)  # type: ignore[arg-type]
+                         for e in row.exceptions),
+        preferences=tuple(Preference(p.weekday, p.label) for p in row.preferences),
+        id=row.id, erased=row.erased_at is not None)
+
+
+def list_volunteers(db: Session, *, active_only: bool = False) -> list[VolunteerRecord]:
+    """Not erased volunteers by name; only active ones when asked."""
+    query = select(VolunteerRow).where(VolunteerRow.erased_at.is_(None))
+    if active_only:
+        query = query.where(VolunteerRow.active.is_(True))
+    rows = db.scalars(query.order_by(VolunteerRow.name, VolunteerRow.id)).all()
+    return sorted((to_record(r) for r in rows), key=lambda v: (v.name.casefold(), v.id or 0))
+
+
+def get_volunteer(db: Session, volunteer_id: int) -> VolunteerRecord | None:
+    row = db.get(VolunteerRow, volunteer_id)
+    return to_record(row) if row is not None else None
+
+
+def add_volunteer(db: Session, record: VolunteerRecord, actor: str | None = None) -> VolunteerRecord:
+    """Store a new volunteer with availability, exceptions and preferences."""
+    _check(record)
+    row = VolunteerRow(**{name: getattr(record, name) for name in _FIELDS})
+    db.add(row)
+    _replace_children(db, row, record)
+    row.exceptions = [_exception_row(e) for e in record.exceptions]
+    db.flush()
+    audit.record(db, actor, "volunteer added", f"volunteer {row.id}")
+    return to_record(row)
+
+
+def update_volunteer(db: Session, record: VolunteerRecord, actor: str | None = None) -> VolunteerRecord:
+    """Overwrite fields, weekly availability and preferences; exceptions have their own functions."""
+    row = _row(db, record.id)
+    _check(record)
+    for name in _FIELDS:
+        setattr(row, name, getattr(record, name))
+    _replace_children(db, row, record)
+    db.flush()
+    audit.record(db, actor, "volunteer edited", f"volunteer {row.id}")
+    return to_record(row)
+
+
+def set_availability(db: Session, volunteer_id: int, windows: Iterable[WeeklyWindow],
+                     actor: str | None = None) -> None:
+    row = _row(db, volunteer_id)
+    _replace(db, row, "windows", _window_rows(windows))
+    audit.record(db, actor, "availability edited", f"volunteer {volunteer_id}")
+
+
+def set_preferences(db: Session, volunteer_id: int, preferences: Iterable[Preference],
+                    actor: str | None = None) -> None:
+    row = _row(db, volunteer_id)
+    _replace(db, row, "preferences", _preference_rows(preferences))
+    audit.record(db, actor, "preferences edited", f"volunteer {volunteer_id}")
+
+
+def add_exception(db: Session, volunteer_id: int, exception: DatedException,
+                  actor: str | None = None) -> DatedException:
+    row = _row(db, volunteer_id)
+    new = _exception_row(exception)
+    row.exceptions.append(new)
+    db.flush()
+    audit.record(db, actor, "time off added" if exception.kind == "off" else "availability added",
+                 f"volunteer {volunteer_id}", exception.day.isoformat())
+    return DatedException(new.day, exception.kind, new.start, new.end, new.id)
+
+
+def remove_exception(db: Session, volunteer_id: int, exception_id: int, actor: str | None = None) -> None:
+    row = _row(db, volunteer_id)
+    kept = [e for e in row.exceptions if e.id != exception_id]
+    if len(kept) == len(row.exceptions):
+        raise RosterError([f"exception: no exception {exception_id} for volunteer {volunteer_id}"])
+    row.exceptions = kept
+    audit.record(db, actor, "exception removed", f"volunteer {volunteer_id}")
+
+
+def erase_volunteer(db: Session, volunteer_id: int, actor: str | None = None) -> None:
+    """Remove the person's data but keep the row, so past plans still count a volunteer."""
+    row = _row(db, volunteer_id)
+    row.name, row.email, row.phone = f"Erased volunteer {row.id}", None, None
+    row.check_status, row.check_expires, row.active = "none", None, False
+    row.windows, row.exceptions, row.preferences = [], [], []
+    row.erased_at = utcnow()
+    for pin in db.scalars(select(PinRow).where(PinRow.volunteer_id == volunteer_id)):
+        db.delete(pin)
+    for user in db.scalars(select(UserRow).where(UserRow.volunteer_id == volunteer_id)):
+        db.delete(user)
+    audit.record(db, actor, "volunteer erased", f"volunteer {volunteer_id}")
+
+
+def _row(db: Session, volunteer_id: int | None) -> VolunteerRow:
+    row = db.get(VolunteerRow, volunteer_id) if volunteer_id is not None else None
+    if row is None or row.erased_at is not None:
+        raise RosterError([f"volunteer: no volunteer {volunteer_id}"])
+    return row
+
+
+def _check(record: VolunteerRecord) -> None:
+    problems = record.problems()
+    if problems:
+        raise RosterError(problems)
+
+
+def _window_rows(windows: Iterable[WeeklyWindow]) -> list[WindowRow]:
+    out = sorted(set(windows))
+    bad = [f"availability: {w} ends before it starts" for w in out if w.end <= w.start]
+    if bad:
+        raise RosterError(bad)
+    return [WindowRow(weekday=w.weekday, start=w.start, end=w.end) for w in out]
+
+
+def _preference_rows(preferences: Iterable[Preference]) -> list[PreferenceRow]:
+    return [PreferenceRow(weekday=p.weekday, label=p.label) for p in sorted(set(preferences))]
+
+
+def _exception_row(exception: DatedException) -> ExceptionRow:
+    if (exception.start is None) != (exception.end is None):
+        raise RosterError(["exception: give both times or neither (the whole day)"])
+    if exception.start is not None and exception.end is not None and exception.end <= exception.start:
+        raise RosterError(["exception.end: must be after start"])
+    if exception.kind not in EXCEPTION_KINDS:
+        raise RosterError([f'exception.kind: "{exception.kind}" is not off or extra'])
+    return ExceptionRow(day=exception.day, kind=exception.kind, start=exception.start, end=exception.end)
+
+
+def _replace(db: Session, row: VolunteerRow, attribute: str, new: list[Any]) -> None:
+    """Delete the old children before inserting the new, or unique constraints would trip."""
+    getattr(row, attribute).clear()
+    db.flush()
+    setattr(row, attribute, new)
+    db.flush()
+
+
+def _replace_children(db: Session, row: VolunteerRow, record: VolunteerRecord) -> None:
+    _replace(db, row, "windows", _window_rows(record.availability))
+    _replace(db, row, "preferences", _preference_rows(record.preferences))

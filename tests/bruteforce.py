@@ -1,0 +1,314 @@
+"""An independent exhaustive solver for tiny problems, written from the spec's words.
+
+It shares no code with the engine or with `planner.validate`: eligibility, overlap,
+caps, on-the-job training, capacity and pins are re-implemented here straight from
+../shared/spec/planner-json.md, on the plain fields of the `planner.problem` dataclasses.
+
+Search: slot by slot, every subset of the people who may still take the slot
+(branch and bound on a lower bound that only grows, so the optimum is exact).
+What-if recruits are interchangeable within their pool (shift/meal x trained/not),
+so a fresh recruit is only taken after the lower-numbered fresh ones of its pool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations, product
+from math import comb
+
+from planner.problem import Candidate, Problem, Slot, Volunteer
+
+LIMIT = 400_000  # search nodes before giving up (the caller skips the example)
+
+
+class TooBig(Exception):
+    """The exhaustive search would take too long; skip this example."""
+
+
+# ---------------------------------------------------------------- the rules, from the spec
+
+
+def may_take(volunteer: Volunteer, slot: Slot) -> bool:
+    """Rule 1: kind in `does`, one window holds the whole slot, a check valid on the slot's date."""
+    if slot.kind not in volunteer.does:
+        return False
+    if not any(w.start <= slot.start and slot.end <= w.end for w in volunteer.available):
+        return False
+    if slot.needs_background_check:
+        check = volunteer.background_check
+        if check.status != "cleared":
+            return False
+        if check.expires is not None and slot.start.date() > check.expires:
+            return False
+    return True
+
+
+def overlap(a: Slot, b: Slot) -> bool:
+    """Rule 2: 09-13 and 13-17 do not overlap."""
+    return a.start < b.end and b.start < a.end
+
+
+def slot_unfilled(slot: Slot, assigned: int, trained: int) -> int:
+    return max(0, slot.min - assigned, slot.min_trained - trained)
+
+
+def slot_below(slot: Slot, assigned: int) -> int:
+    return max(0, slot.target - assigned)
+
+
+# ---------------------------------------------------------------- search
+
+
+@dataclass
+class _Person:
+    id: str
+    trained: bool
+    caps: dict[str, int]
+    ok: frozenset[str]  # slot ids rule 1 allows
+    pool: int | None = None  # index of the recruit pool, None for a volunteer
+    taken: list[Slot] = field(default_factory=list)
+
+    def free_for(self, slot: Slot) -> bool:
+        if slot.id not in self.ok:
+            return False
+        if sum(1 for s in self.taken if s.kind == slot.kind) >= self.caps.get(slot.kind, 0):
+            return False
+        return not any(overlap(s, slot) for s in self.taken)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Recruits of one kind: `limit` of them (None: as many as useful)."""
+    name: str
+    trained: bool
+    caps: tuple[tuple[str, int], ...]
+    ok: frozenset[str]
+    limit: int | None
+
+
+@dataclass
+class _Search:
+    slots: tuple[Slot, ...]
+    people: list[_Person]
+    pins: dict[str, set[str]]
+    pools: tuple[Pool, ...] = ()
+    # what-if mode: slots that must end with 0 unfilled, and a budget for the others' unfilled
+    must_fill: frozenset[str] | None = None
+    budget: int = 0
+    stop_at_first: bool = False
+    nodes: int = 0
+    best: tuple[int, int] | None = None
+    best_plan: list[tuple[str, str]] | None = None
+    fresh_made: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.fresh_made = [0] * len(self.pools)
+
+    # cost in solve mode: (unfilled, below target); in what-if mode: (recruits, trained recruits)
+    def run(self) -> None:
+        self._dfs(0, (0, 0), 0, [])
+
+    def _done(self, cost: tuple[int, int]) -> bool:
+        return self.best is not None and (self.stop_at_first or cost >= self.best)
+
+    def _dfs(self, i: int, cost: tuple[int, int], spent: int, plan: list[tuple[str, str]]) -> None:
+        self.nodes += 1
+        if self.nodes > LIMIT:
+            raise TooBig(f"more than {LIMIT} nodes")
+        if self._done(cost):
+            return
+        if i == len(self.slots):
+            self.best, self.best_plan = cost, list(plan)
+            return
+        slot = self.slots[i]
+        pinned = [p for p in self.people if p.pool is None and p.id in self.pins.get(slot.id, ())]
+        if len(pinned) > slot.target or not all(p.free_for(slot) for p in pinned):
+            return
+        optional = [p for p in self.people if p not in pinned and p.free_for(slot)]
+        room = slot.target - len(pinned)
+        fresh_room = []
+        for k, pool in enumerate(self.pools):
+            if slot.id not in pool.ok or dict(pool.caps).get(slot.kind, 0) < 1:
+                fresh_room.append(0)
+                continue
+            left = room if pool.limit is None else pool.limit - self.fresh_made[k]
+            fresh_room.append(max(0, min(room, left)))
+        choices = []
+        for size in range(room, -1, -1):
+            for chosen in combinations(optional, size):
+                choices.append(list(chosen))
+        options = []
+        for chosen in choices:
+            for fresh in product(*(range(n + 1) for n in fresh_room)):
+                if len(chosen) + sum(fresh) <= room:
+                    options.append((chosen, fresh))
+        # what-if: fewer recruits first; solve: more people first (both only speed up the bound)
+        if self.must_fill is not None:
+            options.sort(key=lambda o: (sum(o[1]), -len(o[0])))
+        for chosen, fresh in options:
+            new_people = []
+            for k, n in enumerate(fresh):
+                pool = self.pools[k]
+                for j in range(n):
+                    new_people.append(_Person(f"{pool.name}#{self.fresh_made[k] + j}", pool.trained,
+                                              dict(pool.caps), pool.ok, pool=k))
+            team = pinned + chosen + new_people
+            trained = sum(1 for p in team if p.trained)
+            # rule 4: an untrained person on a shift only beside a trained one
+            if slot.kind == "shift" and trained == 0 and team:
+                continue
+            missing = slot_unfilled(slot, len(team), trained)
+            if self.must_fill is None:
+                step = (cost[0] + missing, cost[1] + slot_below(slot, len(team)))
+                new_spent = spent
+            else:
+                if slot.id in self.must_fill:
+                    if missing:
+                        continue
+                    new_spent = spent
+                else:
+                    new_spent = spent + missing
+                    if new_spent > self.budget:
+                        continue
+                step = (cost[0] + len(new_people), cost[1] + sum(1 for p in new_people if p.trained))
+            for p in team:
+                p.taken.append(slot)
+            for k, n in enumerate(fresh):
+                self.fresh_made[k] += n
+            self.people.extend(new_people)
+            plan.extend((slot.id, p.id) for p in team)
+            try:
+                self._dfs(i + 1, step, new_spent, plan)
+            finally:
+                del plan[len(plan) - len(team):]
+                del self.people[len(self.people) - len(new_people):]
+                for k, n in enumerate(fresh):
+                    self.fresh_made[k] -= n
+                for p in team:
+                    p.taken.pop()
+            if self.stop_at_first and self.best is not None:
+                return
+
+
+def _people(problem: Problem, slots: tuple[Slot, ...]) -> list[_Person]:
+    return [_Person(v.id, v.trained, {"shift": v.max_shifts, "meal": v.max_meals},
+                    frozenset(s.id for s in slots if may_take(v, s)))
+            for v in problem.volunteers]
+
+
+def _pins(problem: Problem) -> dict[str, set[str]]:
+    pins: dict[str, set[str]] = {}
+    for a in problem.pinned:
+        pins.setdefault(a.slot, set()).add(a.volunteer)
+    return pins
+
+
+def search_size(problem: Problem, slots: tuple[Slot, ...] | None = None, extra: int = 0) -> int:
+    """An upper bound on the leaves of the plain search (to skip examples that are too big)."""
+    slots = problem.slots if slots is None else slots
+    total = 1
+    for slot in slots:
+        n = sum(1 for v in problem.volunteers if may_take(v, slot)) + extra
+        total *= sum(comb(n, k) for k in range(0, min(n, slot.target) + 1))
+    return total
+
+
+@dataclass(frozen=True)
+class Optimum:
+    unfilled: int
+    below_target: int
+    plan: tuple[tuple[str, str], ...]  # (slot, volunteer), one optimal plan
+
+
+def solve(problem: Problem) -> Optimum | None:
+    """The lexicographic optimum (unfilled, below target) over all valid plans; None if none is valid."""
+    search = _Search(problem.slots, _people(problem, problem.slots), _pins(problem))
+    search.run()
+    if search.best is None:
+        return None
+    assert search.best_plan is not None
+    return Optimum(search.best[0], search.best[1], tuple(search.best_plan))
+
+
+# ---------------------------------------------------------------- what-if
+
+
+def _pools(problem: Problem, candidate: Candidate, limits: tuple[int | None, ...],
+           meal_recruit_cleared: bool) -> tuple[Pool, ...]:
+    assert problem.whatif is not None
+    rec = problem.whatif.recruit
+    cand_ids = {s.id for s in candidate.slots}
+    slots = problem.slots + candidate.slots
+    reach = [s for s in slots if rec.available == "any" or s.id in cand_ids]
+    shift_ok = frozenset(s.id for s in reach if s.kind == "shift")  # cleared, no expiry
+    meal_ok = frozenset(s.id for s in reach if s.kind == "meal"
+                        and (meal_recruit_cleared or not s.needs_background_check))
+    shift_caps = (("shift", rec.max_shifts), ("meal", 0))
+    meal_caps = (("shift", 0), ("meal", rec.max_meals))
+    return (Pool("shift-untrained", False, shift_caps, shift_ok, limits[0]),
+            Pool("shift-trained", True, shift_caps, shift_ok, limits[1]),
+            Pool("meal-untrained", False, meal_caps, meal_ok, limits[2]),
+            Pool("meal-trained", True, meal_caps, meal_ok, limits[3]))
+
+
+def _whatif_search(problem: Problem, candidate: Candidate, budget: int,
+                   limits: tuple[int | None, ...], stop_at_first: bool,
+                   meal_recruit_cleared: bool) -> _Search:
+    slots = problem.slots + candidate.slots
+    search = _Search(slots, _people(problem, slots), _pins(problem),
+                     _pools(problem, candidate, limits, meal_recruit_cleared),
+                     must_fill=frozenset(s.id for s in candidate.slots), budget=budget,
+                     stop_at_first=stop_at_first)
+    search.run()
+    return search
+
+
+@dataclass(frozen=True)
+class WhatIfTruth:
+    label: str
+    total: int | None  # shift recruits + meal recruits, fewest; None: no number of recruits can do it
+    trained: int | None  # among the fewest in total, the fewest trained
+
+
+def whatif(problem: Problem, *, meal_recruit_cleared: bool = False) -> tuple[Optimum, list[WhatIfTruth]]:
+    """The baseline optimum and, per candidate, the fewest (recruits, trained recruits).
+
+    A meal recruit holds no background check unless `meal_recruit_cleared` (the spec gives
+    the shift recruit a cleared check and says nothing of the meal recruit's).
+    """
+    assert problem.whatif is not None
+    base = solve(problem)
+    if base is None:
+        raise ValueError("the pins allow no valid plan")
+    out = []
+    for cand in problem.whatif.candidates:
+        search = _whatif_search(problem, cand, base.unfilled, (None,) * 4, False, meal_recruit_cleared)
+        if search.best is None:
+            out.append(WhatIfTruth(cand.label, None, None))
+        else:
+            out.append(WhatIfTruth(cand.label, search.best[0], search.best[1]))
+    return base, out
+
+
+def whatif_feasible(problem: Problem, candidate: Candidate, budget: int, shift_untrained: int,
+                    shift_trained: int, meal_untrained: int, meal_trained: int,
+                    *, meal_recruit_cleared: bool = False) -> bool:
+    """Can exactly these recruits (or fewer) staff the candidate fully, existing unfilled <= budget?"""
+    search = _whatif_search(problem, candidate, budget,
+                            (shift_untrained, shift_trained, meal_untrained, meal_trained), True,
+                            meal_recruit_cleared)
+    return search.best is not None
+
+
+def split_feasible(problem: Problem, candidate: Candidate, budget: int, shift: int, trained: int,
+                   meal: int, *, meal_recruit_cleared: bool = False) -> bool:
+    """Is there a way to make `trained` of the shift+meal recruits trained that works?"""
+    for shift_trained in range(0, min(shift, trained) + 1):
+        meal_trained = trained - shift_trained
+        if meal_trained > meal:
+            continue
+        if whatif_feasible(problem, candidate, budget, shift - shift_trained, shift_trained,
+                           meal - meal_trained, meal_trained,
+                           meal_recruit_cleared=meal_recruit_cleared):
+            return True
+    return False

@@ -1,0 +1,163 @@
+"""AppTest: the coordinator's pages (plan the week, roster, settings, imports/exports)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from planner import views
+from planner.domain import CenterSettings
+from planner.store import db, plans
+from planner.store.roster import list_volunteers
+from planner.store.settings import load_settings
+from tests.fixtures.browser import signed_in
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def _coordinator(page: str | None = None) -> AppTest:
+    at = signed_in(AppTest.from_file(APP, default_timeout=30), "coordinator").run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def _table(at: AppTest, i: int):
+    """The i-th st.table as shown, Markdown escapes taken off."""
+    table = at.table[i].value
+    table = table.map(lambda v: views.unescape(v) if isinstance(v, str) else v)
+    table.columns = [views.unescape(c) for c in table.columns]
+    return table
+
+
+def _week() -> date:
+    return views.default_week(date.today(), CenterSettings().open_weekdays)
+
+
+def test_plan_the_week_shows_grid_unfilled_and_summary_then_saves_and_publishes(demo_db):
+    at = _coordinator()
+    assert at.title[0].value == "Plan the week"
+    assert "No plan for this week yet. Press Plan." in [i.value for i in at.info]
+    at.button(key="plan_button").click()
+    at.run()
+    assert not at.exception
+    assert at.subheader[0].value == "New plan (not saved yet)"
+    grid = _table(at, 0)
+    assert list(grid.columns) == ["Morning 09:00-13:00", "Afternoon 13:00-17:00", "Dinner 17:00-18:00"]
+    assert len(grid) == 3 and all(" of " in cell for cell in grid.iloc[0])
+    texts = [views.unescape(line[2:]) for m in at.markdown for line in m.value.splitlines()]
+    assert any(t.endswith("slots have at least their minimum.") for t in texts)
+    assert any(t.startswith("Plan proven best") or t.startswith("Plan best found") for t in texts)
+    # Save the draft, then publish it.
+    at.button(key="save_draft").click()
+    at.run()
+    assert at.success[0].value == "Draft saved."
+    assert at.subheader[0].value == "Saved draft"
+    at.button(key="publish").click()
+    at.run()
+    assert at.success[0].value.startswith("Published as version 1.")
+    with db.session() as s:
+        version = plans.latest_published(s, _week())
+    assert version is not None and version.version == 1 and version.assignments
+
+
+def test_pin_and_unpin_then_replan_keeps_the_pin(demo_db):
+    at = _coordinator()
+    at.button(key="plan_button").click()
+    at.run()
+    pins_key = at.session_state["pins_editor_key"]
+    at.session_state[pins_key] = {"edited_rows": {0: {"Pinned": True}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Pins saved (1 pinned, 0 unpinned)")
+    with db.session() as s:
+        pins = plans.list_pins(s, _week())
+    assert len(pins) == 1
+    at.button(key="plan_button").click()
+    at.run()
+    grid = _table(at, 0)
+    assert "(pinned)" in "".join(grid.to_numpy().ravel())
+
+
+def test_a_pin_that_breaks_the_rules_is_refused_with_a_message(demo_db):
+    at = _coordinator()
+    with db.session() as s:
+        settings = load_settings(s)
+        roster = list_volunteers(s, active_only=True)
+    blocked = next(v for v in roster if v.check_status != "cleared" and v.does_shifts)
+    slot = settings.week_slots(_week())[0]
+    at.selectbox[1].set_value(slot.id)
+    at.selectbox[2].set_value(blocked.key)
+    _button(at, "Pin to slot").click()
+    at.run()
+    assert not at.exception
+    message = at.error[0].value
+    assert message.startswith("This pin breaks the rules:") and blocked.name in message
+    with db.session() as s:
+        assert plans.list_pins(s, _week()) == []
+
+
+def test_roster_edit_is_validated_and_saved(demo_db):
+    at = _coordinator("pages/coordinator/roster.py")
+    assert at.title[0].value == "Roster"
+    assert any("background check expires" in w.value for w in at.warning)
+    key = at.session_state["roster_editor_key"]
+    at.session_state[key] = {"edited_rows": {0: {"Email": "not-an-email"}}, "added_rows": [],
+                             "deleted_rows": []}
+    at.run()
+    errors = [e.value for e in at.error]
+    assert any(e.startswith('Row 1 (') and 'column "Email"' in e for e in errors), errors
+    assert "Nothing was saved from that edit." in errors
+    with db.session() as s:
+        first = list_volunteers(s)[0]
+    assert first.email != "not-an-email"
+    key = at.session_state["roster_editor_key"]
+    new_name = "<b>New</b> [x](javascript:alert(1))"
+    at.session_state[key] = {"edited_rows": {0: {"Max shifts/week": 3, "Availability": "Sat 09:00-17:00"}},
+                             "added_rows": [{"Name": new_name, "Check": "pending"}], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert at.success[0].value == "Saved: 1 volunteer changed, 1 added."
+    with db.session() as s:
+        stored = {v.name: v for v in list_volunteers(s)}
+    assert stored[first.name].max_shifts == 3 and str(stored[first.name].availability[0]) == "Sat 09:00-17:00"
+    assert "<b>New</b> [x](javascript:alert(1))" in stored
+    # The name is shown as data, never as HTML or Markdown.
+    assert all("<b>New</b>" not in m.value for m in at.markdown)
+
+
+def test_settings_preview_then_save(demo_db):
+    at = _coordinator("pages/coordinator/settings.py")
+    assert at.title[0].value == "Center settings"
+    at.multiselect[0].set_value([3, 4, 5, 6])
+    at.run()
+    needs = at.dataframe[0].value
+    row = needs[needs["Need per week"] == "Open days"].iloc[0]
+    assert (row["Now"], row["With these settings"], row["Change"]) == (3, 4, 1)
+    at.button(key="save_settings").click()
+    at.run()
+    assert at.success[0].value.startswith("Settings saved.")
+    with db.session() as s:
+        assert load_settings(s).open_weekdays == (3, 4, 5, 6)
+
+
+def test_bad_settings_are_explained_and_not_saveable(demo_db):
+    at = _coordinator("pages/coordinator/settings.py")
+    at.number_input[2].set_value(1)  # a target below the minimum of 3
+    at.run()
+    assert "shift_target: below shift_min" in [e.value for e in at.error]
+    assert at.button(key="save_settings").disabled
+
+
+def test_imports_preview_and_refusal(demo_db, tmp_path):
+    at = _coordinator("pages/coordinator/imports_exports.py")
+    assert at.title[0].value == "Imports and exports"
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the roster (CSV)" in labels

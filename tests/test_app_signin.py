@@ -1,0 +1,119 @@
+"""AppTest: sign-in, sign-out, session expiry and the role gate on every page."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner.ui_session import NOTICE_KEY, USER_KEY
+from tests.fixtures.browser import signed_in
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+COORDINATOR_PAGES = ["pages/coordinator/plan_week.py", "pages/coordinator/roster.py",
+                     "pages/coordinator/settings.py", "pages/coordinator/imports_exports.py"]
+VOLUNTEER_PAGES = ["pages/volunteer/my_shifts.py", "pages/volunteer/availability.py"]
+LEADERSHIP_PAGES = ["pages/leadership/whatif.py"]
+ALL_PAGES = COORDINATOR_PAGES + VOLUNTEER_PAGES + LEADERSHIP_PAGES
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=30)
+
+
+def _log_in(at: AppTest, username: str, password: str) -> AppTest:
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Username"].input(username)
+    inputs["Password"].input(password)
+    next(b for b in at.button if b.label == "Log in").click()
+    return at.run()
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [t.value for t in at.text] + [e.value for e in at.error]
+    parts += [str(t.value) for t in at.title] + [c.value for c in at.caption]
+    return "\n".join(parts)
+
+
+def _shows_sign_in_only(at: AppTest) -> None:
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["Username", "Password"]
+    assert any(b.label == "Log in" for b in at.button)
+    assert not at.dataframe and not at.get("arrow_data_frame")
+
+
+def test_first_visit_shows_the_sign_in_form(demo_db):
+    at = _app().run()
+    _shows_sign_in_only(at)
+
+
+def test_wrong_password_is_refused(demo_db):
+    at = _log_in(_app().run(), "coordinator", "wrong")
+    assert [e.value for e in at.error] == ["Wrong username or password."]
+    assert USER_KEY not in at.session_state
+    _shows_sign_in_only(at)
+
+
+def test_lock_out_after_repeated_failures(demo_db):
+    at = _app().run()
+    for _ in range(5):
+        at = _log_in(at, "leadership", "wrong")
+    at = _log_in(at, "leadership", "demo")
+    assert "locked" in at.error[0].value
+    assert USER_KEY not in at.session_state
+
+
+@pytest.mark.parametrize(("username", "title"), [("coordinator", "Plan the week"),
+                                                 ("leadership", "What if we opened more days?"),
+                                                 ("volunteer", "My shifts")])
+def test_each_role_lands_on_its_page_and_can_log_out(demo_db, username, title):
+    at = _log_in(_app().run(), username, "demo")
+    assert not at.exception
+    assert at.title[0].value == title
+    assert at.session_state[USER_KEY].role == username
+    next(b for b in at.button if b.label == "Log out").click()
+    at.run()
+    _shows_sign_in_only(at)
+    assert at.info[0].value == "You are logged out."
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_deep_link_without_sign_in_shows_the_sign_in_and_no_data(demo_db, page):
+    at = _app().run()
+    at.switch_page(page).run()
+    _shows_sign_in_only(at)
+    assert "@" not in _texts(at)
+
+
+@pytest.mark.parametrize(("username", "pages"), [("volunteer", COORDINATOR_PAGES + LEADERSHIP_PAGES),
+                                                 ("leadership", COORDINATOR_PAGES + VOLUNTEER_PAGES),
+                                                 ("coordinator", VOLUNTEER_PAGES)])
+def test_wrong_role_is_refused(demo_db, username, pages):
+    for page in pages:
+        at = signed_in(_app(), username).run()
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert len(at.error) == 1 and "is not shown" in at.error[0].value, page
+        assert not at.dataframe and not at.text_input and not at.get("arrow_data_frame"), page
+        assert len(at.title) == 0, page
+
+
+def test_sign_in_after_deep_link_opens_that_page(demo_db):
+    at = _app().run()
+    at.switch_page("pages/coordinator/roster.py").run()
+    at = _log_in(at, "coordinator", "demo")
+    assert at.title[0].value == "Roster"
+
+
+def test_idle_session_expires(demo_db):
+    at = signed_in(_app(), "coordinator").run()
+    assert at.title[0].value == "Plan the week"
+    user = at.session_state[USER_KEY]
+    at.session_state[USER_KEY] = replace(user, last_seen=time.time() - 31 * 60)
+    at.run()
+    _shows_sign_in_only(at)
+    assert at.session_state[NOTICE_KEY] == "Your session expired. Please log in again."
+    assert at.info[0].value == "Your session expired. Please log in again."

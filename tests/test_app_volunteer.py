@@ -1,0 +1,89 @@
+"""AppTest: a volunteer's own shifts (counts only) and availability."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from planner import views
+from planner.store import db
+from planner.store.roster import get_volunteer, list_volunteers
+from tests.fixtures.browser import publish_demo_week, signed_in
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def _volunteer(page: str | None = None) -> AppTest:
+    at = signed_in(AppTest.from_file(APP, default_timeout=30), "volunteer").run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _all_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [t.value for t in at.text] + [c.value for c in at.caption]
+    for table in at.table:
+        parts.append(table.value.to_csv())
+    for frame in at.dataframe:
+        parts.append(frame.value.to_csv())
+    return views.unescape("\n".join(parts))
+
+
+def test_no_published_plan_yet(demo_db):
+    at = _volunteer()
+    assert at.title[0].value == "My shifts"
+    assert at.info[0].value.startswith("You have no published shifts")
+
+
+def test_my_shifts_show_date_time_place_and_counts_but_nobody_else(demo_db):
+    week, me, version = publish_demo_week()
+    at = _volunteer()
+    table = at.table[0].value
+    assert [views.unescape(c) for c in table.columns] == ["Date", "Time", "Place", "What", "Coverage"]
+    mine = [a for a in version.assignments if a.volunteer == me.key]
+    assert len(table) == len([a for a in mine if date.fromisoformat(a.slot[:10]) >= date.today()]) >= 1
+    assert all(views.unescape(c).count(" of ") == 1 for c in table[table.columns[-1]])
+    assert "Drop-in center, main room" in views.unescape(table.iloc[0, 2])
+    text = _all_text(at)
+    with db.session() as s:
+        others = [v for v in list_volunteers(s) if v.id != me.id]
+    for other in others:
+        assert other.name not in text
+        if other.email:
+            assert other.email not in text
+        if other.phone:
+            assert other.phone not in text
+
+
+def test_weekly_availability_and_time_off(demo_db):
+    at = _volunteer("pages/volunteer/availability.py")
+    assert at.title[0].value == "My availability"
+    key = at.session_state["avail_grid_key"]
+    # Tick Thursday morning and afternoon (row 3), then save.
+    at.session_state[key] = {"edited_rows": {3: {"Morning": True, "Afternoon": True}}, "added_rows": [],
+                             "deleted_rows": []}
+    next(b for b in at.button if b.label == "Save my weekly availability").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value == "Weekly availability saved."
+    with db.session() as s:
+        me = get_volunteer(s, at.session_state["planner_user"].volunteer_id)
+    assert "Thu 09:00-17:00" in [str(w) for w in me.availability]
+    # Add a day off.
+    day = date.today() + timedelta(days=3)
+    at.date_input[0].set_value(day)
+    next(b for b in at.button if b.label == "Add").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value == f"Added {views.day_label(day)}."
+    with db.session() as s:
+        me = get_volunteer(s, me.id)
+    assert [(e.day, e.kind, e.start) for e in me.exceptions] == [(day, "off", None)]
+    assert len(at.table) == 1
+    next(b for b in at.button if b.label == "Remove").click()
+    at.run()
+    with db.session() as s:
+        assert get_volunteer(s, me.id).exceptions == ()

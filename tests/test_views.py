@@ -1,0 +1,149 @@
+"""Unit tests of planner.views: the tables, sentences and charts the pages show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+
+from planner import views
+from planner.domain import CenterSettings
+from planner.plan import Objective, Plan, Unfilled
+from planner.problem import Assignment, BackgroundCheck, Problem, Volunteer, Window
+
+WEEK = date(2026, 11, 30)  # a Monday; the center opens Fri 4 - Sun 6 Dec
+
+
+def _vol(vid: str, name: str, trained: bool = False) -> Volunteer:
+    return Volunteer(vid, name, trained, BackgroundCheck("cleared"), frozenset({"shift", "meal"}), 3, 1,
+                     (Window(datetime(2026, 12, 4, 8), datetime(2026, 12, 6, 20)),))
+
+
+def _problem() -> Problem:
+    slots = CenterSettings().week_slots(WEEK)
+    vols = (_vol("v01", "Ana R.", True), _vol("v02", "Ben T."), _vol("v03", "<b>Cleo</b>"),
+            _vol("v04", "Dee"))
+    return Problem(slots=slots, volunteers=vols)
+
+
+def test_week_grid_has_days_by_slots_with_names_and_counts():
+    problem = _problem()
+    assigned = [Assignment("2026-12-04-am", v) for v in ("v01", "v02", "v03")]
+    assigned.append(Assignment("2026-12-04-dinner", "v04"))
+    grid = views.week_grid(problem, assigned, pinned=[Assignment("2026-12-04-am", "v02")])
+    assert list(grid.table.index) == ["Fri 4 Dec", "Sat 5 Dec", "Sun 6 Dec"]
+    assert list(grid.table.columns) == ["Morning 09:00-13:00", "Afternoon 13:00-17:00", "Dinner 17:00-18:00"]
+    cell = grid.table.loc["Fri 4 Dec", "Morning 09:00-13:00"]
+    assert cell.startswith("3 of 4: ")
+    assert "Ana R. (trained)" in cell and "Ben T. (pinned)" in cell and "<b>Cleo</b>" in cell
+    assert grid.status.loc["Fri 4 Dec", "Morning 09:00-13:00"] == "below_target"
+    assert grid.table.loc["Fri 4 Dec", "Dinner 17:00-18:00"] == "1 of 1: Dee"
+    assert grid.status.loc["Fri 4 Dec", "Dinner 17:00-18:00"] == "full"
+    assert grid.table.loc["Sat 5 Dec", "Afternoon 13:00-17:00"] == "Short: 0 of 4"
+    assert grid.status.loc["Sat 5 Dec", "Afternoon 13:00-17:00"] == "short"
+    styles = views.grid_styles(grid)
+    assert "background-color" in styles.loc["Sat 5 Dec", "Afternoon 13:00-17:00"]
+
+
+def test_grid_marks_a_slot_without_trained_person_short():
+    problem = _problem()
+    assigned = [Assignment("2026-12-05-am", v) for v in ("v02", "v03", "v04")]
+    grid = views.week_grid(problem, assigned)
+    assert grid.status.loc["Sat 5 Dec", "Morning 09:00-13:00"] == "short"
+    assert grid.table.loc["Sat 5 Dec", "Morning 09:00-13:00"].startswith("Short: 3 of 4")
+
+
+def test_unfilled_table_and_summary():
+    problem = _problem()
+    plan = Plan("optimal", (), (Unfilled("2026-12-05-pm", 3, 1, ("only 2 available volunteers",)),
+                               Unfilled("2026-12-04-am", 1, 0, ())),
+                Objective(4, 9), 0.25, {"preferences missed": 2})
+    table = views.unfilled_table(problem, plan.unfilled)
+    assert list(table["Day"]) == ["Fri 4 Dec", "Sat 5 Dec"]
+    assert table.loc[1, "Why"] == "only 2 available volunteers"
+    assert table.loc[1, "Missing trained"] == 1
+    lines = views.objective_summary(problem, plan)
+    assert lines[0] == "7 of 9 slots have at least their minimum."
+    assert "4 positions unfilled (below the minimum)." in lines
+    assert "9 positions below target." in lines
+    assert "Preferences missed: 2." in lines
+    assert lines[-1].startswith("Plan proven best")
+
+
+def test_my_shifts_show_counts_but_no_other_names():
+    problem = _problem()
+    assigned = [Assignment("2026-12-04-am", v) for v in ("v01", "v02", "v03")]
+    assigned += [Assignment("2026-12-06-dinner", "v02"), Assignment("2026-12-05-pm", "v01")]
+    table = views.my_shifts_table(problem, assigned, "v02", place="Drop-in center")
+    assert list(table["Date"]) == ["Fri 4 Dec", "Sun 6 Dec"]
+    assert list(table["Coverage"]) == ["3 of 4", "1 of 1"]
+    assert list(table["What"]) == ["Morning shift", "Dinner"]
+    assert list(table["Time"]) == ["09:00-13:00", "17:00-18:00"]
+    text = table.to_csv()
+    assert "Ana" not in text and "Cleo" not in text and "Ben" not in text
+    later = views.my_shifts_table(problem, assigned, "v02", today=date(2026, 12, 5))
+    assert list(later["Date"]) == ["Sun 6 Dec"]
+
+
+@dataclass
+class _Cand:
+    label: str
+    extra_volunteers: int
+    extra_trained: int
+    extra_meal_providers: int
+    optimal: bool = True
+
+
+def test_whatif_sentences():
+    s = views.whatif_sentence
+    assert s(_Cand("Thursday", 4, 1, 1)) == (
+        "Opening Thursday needs 4 more volunteers, 1 of them trained, and 1 more dinner provider.")
+    assert s(_Cand("Thursday", 1, 1, 0)) == "Opening Thursday needs 1 more trained volunteer."
+    assert s(_Cand("Monday", 2, 0, 2)) == (
+        "Opening Monday needs 2 more volunteers and 2 more dinner providers.")
+    assert s(_Cand("Monday", 3, 3, 0)) == "Opening Monday needs 3 more volunteers, all of them trained."
+    assert s(_Cand("Monday", 0, 0, 0)).startswith("Opening Monday needs no more volunteers")
+    assert s(_Cand("Monday", 0, 0, 1)) == (
+        "Opening Monday needs 1 more dinner provider; its shifts can be staffed from today's roster.")
+    assert "not proven" in s(_Cand("Monday", 2, 0, 0, optimal=False))
+
+
+def test_whatif_table_chart_and_csv():
+    table = views.whatif_table([_Cand("Thursday", 4, 1, 1), _Cand("Monday", 5, 2, 1, False)])
+    assert list(table.columns) == views.WHATIF_COLUMNS
+    long = views.whatif_chart_data(table)
+    assert len(long) == 6 and set(long["Need"]) == {"Extra volunteers", "Of them trained",
+                                                     "Extra meal providers"}
+    chart = views.whatif_chart(table).to_dict()
+    assert chart["mark"]["type"] == "bar"
+    data = views.csv_bytes(table).decode()
+    assert data.splitlines()[0] == "Day,Extra volunteers,Of them trained,Extra meal providers,Proven fewest"
+    assert "Monday,5,2,1,no" in data
+
+
+def test_csv_neutralises_formulas_and_markdown_is_escaped():
+    table = pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "@cmd", "Ana", "-1+1", "\tx"]})
+    lines = views.csv_bytes(table).decode().splitlines()
+    assert lines[1].startswith("\"'=HYPERLINK") and lines[2] == "'@cmd" and lines[3] == "Ana"
+    assert lines[4] == "'-1+1"
+    escaped = views.md_escape("[click](javascript:alert(1)) <img src=x> **b**")
+    assert "[" not in escaped.replace("\\[", "") and "<" not in escaped.replace("\\<", "")
+    assert "*" not in escaped.replace("\\*", "")
+
+
+def test_candidate_days_and_check_warnings():
+    problem = _problem()
+    closed = views.closed_days(problem)
+    assert [d.isoformat() for d in closed] == ["2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03"]
+    slots = views.candidate_slots_like(problem, date(2026, 12, 3))
+    assert [(s.kind, s.start.isoformat()) for s in slots] == [
+        ("shift", "2026-12-03T09:00:00"), ("shift", "2026-12-03T13:00:00"), ("meal", "2026-12-03T17:00:00")]
+    assert len({s.id for s in slots} | {s.id for s in problem.slots}) == len(problem.slots) + 3
+    rows = [{"name": "Ana", "background_check": "cleared", "background_check_expires": date(2026, 12, 10)},
+            {"name": "Ben", "background_check": "cleared", "background_check_expires": date(2027, 6, 1)},
+            {"name": "Cleo", "background_check": "cleared", "background_check_expires": "2026-11-01"},
+            {"name": "Dee", "background_check": "pending", "background_check_expires": None}]
+    warnings = views.check_warnings(rows, today=date(2026, 11, 27))
+    assert warnings == ["Ana: background check expires on 2026-12-10 (in 13 days).",
+                        "Cleo: background check expired on 2026-11-01."]
