@@ -113,9 +113,13 @@ RULES = (rule_1_eligibility, rule_2_no_overlap, rule_3_weekly_caps,
 
 
 def unknown_references(problem: Problem, assignments: list[Assignment]) -> list[Breach]:
-    return [Breach(0, f"assignment {i}: unknown {'slot ' + a.slot if not problem.has_slot(a.slot) else 'volunteer ' + a.volunteer}")
-            for i, a in enumerate(assignments)
-            if not problem.has_slot(a.slot) or not problem.has_volunteer(a.volunteer)]
+    breaches = []
+    for i, a in enumerate(assignments):
+        if not problem.has_slot(a.slot):
+            breaches.append(Breach(0, f"assignments[{i}].slot: no slot {a.slot!r}"))
+        elif not problem.has_volunteer(a.volunteer):
+            breaches.append(Breach(0, f"assignments[{i}].volunteer: no volunteer {a.volunteer!r}"))
+    return breaches
 
 
 def validate(problem: Problem, assignments: list[Assignment]) -> list[Breach]:

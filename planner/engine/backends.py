@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ortools.math_opt.python import mathopt
 from ortools.sat.python import cp_model
 
 from planner.engine.linear import Level, LinearModel
@@ -88,11 +87,13 @@ def solve_cpsat(model: LinearModel, levels: list[Level], deadline: float | None,
 def solve_highs(model: LinearModel, levels: list[Level], deadline: float | None,
                 soft_seconds: float) -> Solution:
     """HiGHS through MathOpt (quiet, unlike pywraplp's HiGHS, which prints to stdout)."""
+    from ortools.math_opt.python import mathopt  # only HiGHS runs pay for its import
+
     mo = mathopt.Model(name="plan")
     xs = [mo.add_integer_variable(lb=lo, ub=hi, name=name)
           for name, lo, hi in zip(model.names, model.lower, model.upper, strict=True)]
 
-    def linear(terms: dict[int, int]) -> mathopt.LinearSum:
+    def linear(terms: dict[int, int]):  # noqa: ANN202 - mathopt is imported lazily
         return mathopt.LinearSum(mathopt.LinearTerm(xs[v], c) for v, c in terms.items())
 
     for row in model.rows:

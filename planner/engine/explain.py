@@ -73,7 +73,8 @@ def reasons(problem: Problem, week: _Week, slot: Slot, missing: int, missing_tra
         if not trained:
             text += "; no other trained volunteer is available at this time"
         elif blockers:
-            text += f"; of the {_people(len(trained), 'other trained volunteer')} available, " + ", ".join(blockers)
+            text += (f"; of the {_people(len(trained), 'other trained volunteer')} available, "
+                     + ", ".join(blockers))
         out.append(text)
     if missing:
         text = f"{label}: needs {_people(missing, 'more volunteer')}"

@@ -2,7 +2,8 @@
 
 Every verb first brings the database to the newest schema, so a fresh
 checkout works in any order. Bad input exits 2 with one line per problem on
-standard error; nothing is written then.
+standard error; nothing is written then. The database modules are imported
+inside each verb, so `solve` and `check` do not pay for them at start-up.
 """
 
 from __future__ import annotations
@@ -12,15 +13,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
-from planner import auth
-from planner.demo import seed_if_demo
 from planner.domain import ROLES
-from planner.io.roster_csv import export_roster, import_roster
-from planner.store.accounts import AccountError
-from planner.store.db import database_url, migrate, session
-from planner.store.roster import RosterError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -49,6 +42,11 @@ def _fail(messages: list[str]) -> int:
 
 
 def init_db(_args: argparse.Namespace) -> int:
+    from sqlalchemy.engine import make_url
+
+    from planner.demo import seed_if_demo
+    from planner.store.db import database_url, migrate, session
+
     migrate()
     with session() as db:
         seeded = seed_if_demo(db)
@@ -58,6 +56,10 @@ def init_db(_args: argparse.Namespace) -> int:
 
 
 def import_roster_cmd(args: argparse.Namespace) -> int:
+    from planner.io.roster_csv import import_roster
+    from planner.store.db import migrate, session
+    from planner.store.roster import RosterError
+
     try:
         data = Path(args.file).read_bytes()
     except OSError as err:
@@ -73,6 +75,9 @@ def import_roster_cmd(args: argparse.Namespace) -> int:
 
 
 def export_roster_cmd(args: argparse.Namespace) -> int:
+    from planner.io.roster_csv import export_roster
+    from planner.store.db import migrate, session
+
     migrate()
     with session() as db:
         text = export_roster(db, actor="cli")
@@ -94,6 +99,10 @@ def _read_password(from_stdin: bool) -> str | None:
 
 
 def create_user_cmd(args: argparse.Namespace) -> int:
+    from planner import auth
+    from planner.store.accounts import AccountError
+    from planner.store.db import migrate
+
     password = _read_password(args.password_stdin)
     if password is None:
         return _fail(["password: the two entries differ"])
