@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import time
 
-from planner.engine.backends import BACKENDS, InfeasibleModel, solve_levels
+from planner.engine.backends import BACKENDS, InfeasibleModel, choose_backend, solve_levels
 from planner.engine.explain import unfilled_entries
 from planner.engine.goals import positions_below_target, soft_goals, unfilled_positions, weighted
 from planner.engine.linear import Level
-from planner.engine.rules import PlanModel, build_rules
+from planner.engine.rules import build_rules
 from planner.plan import Plan
 from planner.problem import Assignment, Problem, ProblemError
 from planner.validate import check_pins, measure
@@ -21,11 +21,6 @@ from planner.validate import check_pins, measure
 __all__ = ["BACKENDS", "solve", "choose_backend"]
 
 SOLVERS = ("auto", *BACKENDS)
-
-
-def choose_backend(model: PlanModel) -> str:
-    """The faster back end for this shape of problem (see docs/benchmarks.md)."""
-    return "cp-sat"
 
 
 def _lonely_trainee_pins(problem: Problem) -> list[str]:
@@ -51,7 +46,7 @@ def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "a
     goals = soft_goals(model)
     if goals:
         levels.append(Level("soft goals", weighted(goals), must_prove=False))
-    backend = choose_backend(model) if solver == "auto" else solver
+    backend = choose_backend(model.lp) if solver == "auto" else solver
     try:
         solution = solve_levels(model.lp, levels, backend, time_limit, soft_seconds)
     except InfeasibleModel:

@@ -132,6 +132,11 @@ class InfeasibleModel(Exception):
     """Only pins can make a plan model infeasible."""
 
 
+def choose_backend(model: LinearModel) -> str:
+    """The faster back end for this shape of problem (see docs/benchmarks.md)."""
+    return "cp-sat"
+
+
 def solve_levels(model: LinearModel, levels: list[Level], backend: str,
                  time_limit: float | None = None, soft_seconds: float = 2.0) -> Solution:
     deadline = None if time_limit is None else time.monotonic() + time_limit
