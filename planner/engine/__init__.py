@@ -32,8 +32,11 @@ def _lonely_trainee_pins(problem: Problem) -> list[str]:
 
 
 def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "auto",
-          soft_seconds: float = 2.0) -> Plan:
-    """The best plan by the contract's levels; raises ProblemError for bad pins."""
+          soft_seconds: float = 2.0, soft: bool = True) -> Plan:
+    """The best plan by the contract's levels; raises ProblemError for bad pins.
+
+    `soft=False` stops after level 2, for callers that only need the numbers.
+    """
     if solver not in SOLVERS:
         raise ProblemError([f"solver: {solver!r} is not one of {', '.join(SOLVERS)}"])
     started = time.perf_counter()
@@ -43,7 +46,7 @@ def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "a
     model = build_rules(problem)
     levels = [Level("unfilled positions", unfilled_positions(model)),
               Level("positions below target", positions_below_target(model))]
-    goals = soft_goals(model)
+    goals = soft_goals(model) if soft else []
     if goals:
         levels.append(Level("soft goals", weighted(goals), must_prove=False))
     backend = choose_backend(model.lp) if solver == "auto" else solver

@@ -7,17 +7,19 @@ plan traded away ("2 preferred slots not given").
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from planner.engine.linear import Expr
 from planner.engine.rules import PlanModel
+from planner.problem import Slot
 
 
-def unfilled_positions(m: PlanModel) -> Expr:
+def unfilled_positions(m: PlanModel, slots: Iterable[Slot] | None = None) -> Expr:
     """Level 1: sum over slots of max(0, min - assigned, min_trained - assigned_trained)."""
     total = Expr()
-    for slot in m.problem.slots:
+    for slot in m.problem.slots if slots is None else slots:
         need = max(slot.min, slot.min_trained)
         if need == 0:
             continue
@@ -78,7 +80,6 @@ def most_shifts_for_one_person(m: PlanModel) -> Expr:
     top = m.lp.var("most_shifts", 0, max(m.problem.volunteer(v).max_shifts for v in loaded))
     for vid, slots in loaded.items():
         m.lp.add({top: 1, **{m.x[vid, s.id]: -1 for s in slots}}, lower=0)
-    # Everyone can take one shift, so only loads above one are worth a penalty.
     return Expr({top: 1})
 
 

@@ -7,6 +7,7 @@ holds no variable that rule 1 already forbids.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from planner.engine.linear import Expr, LinearModel
@@ -22,13 +23,22 @@ class PlanModel:
     x: dict[tuple[str, str], int] = field(default_factory=dict)
     by_slot: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_volunteer: dict[str, list[Slot]] = field(default_factory=lambda: defaultdict(list))
+    # People from outside the roster (what-if recruits): per slot, integer
+    # count variables with whether they are trained.
+    outside: dict[str, list[tuple[int, bool]]] = field(default_factory=lambda: defaultdict(list))
 
     def assigned(self, slot: Slot, trained_only: bool = False) -> Expr:
         expr = Expr()
         for vid in self.by_slot[slot.id]:
             if not trained_only or self.problem.volunteer(vid).trained:
                 expr.add(self.x[vid, slot.id])
+        for var, trained in self.outside[slot.id]:
+            if trained or not trained_only:
+                expr.add(var)
         return expr
+
+    def trained_can_join(self, slot_id: str) -> bool:
+        return any(trained for _, trained in self.outside[slot_id])
 
 
 def rule_1_eligibility(m: PlanModel) -> None:
@@ -37,7 +47,7 @@ def rule_1_eligibility(m: PlanModel) -> None:
     An untrained volunteer gets no variable on a shift where no trained
     volunteer is eligible, since rule 4 could never let them work it.
     """
-    trained_on: set[str] = set()
+    trained_on: set[str] = {slot.id for slot in m.problem.slots if m.trained_can_join(slot.id)}
     pairs = []
     for slot in m.problem.slots:
         for vol in m.problem.volunteers:
@@ -97,14 +107,17 @@ def rule_4_trainee_beside_trained(m: PlanModel) -> None:
     trainee to the whole trained sum would grow as trainees x trained.
     """
     for slot in m.problem.slots:
-        trainees = [v for v in m.by_slot[slot.id] if not m.problem.volunteer(v).trained]
-        if slot.kind != "shift" or not trainees:
+        trainees = [m.x[v, slot.id] for v in m.by_slot[slot.id] if not m.problem.volunteer(v).trained]
+        outside = [var for var, trained in m.outside[slot.id] if not trained]
+        if slot.kind != "shift" or not (trainees or outside):
             continue
         led = m.lp.var(f"led[{slot.id}]")
         trained = m.assigned(slot, trained_only=True)
         m.lp.add({led: 1, **{v: -c for v, c in trained.terms.items()}}, upper=0)
-        for vid in trainees:
-            m.lp.add({m.x[vid, slot.id]: 1, led: -1}, upper=0)
+        for var in trainees:
+            m.lp.add({var: 1, led: -1}, upper=0)
+        for var in outside:
+            m.lp.add({var: 1, led: -slot.target}, upper=0)
 
 
 def rule_5_capacity(m: PlanModel) -> None:
@@ -123,8 +136,11 @@ RULES = (rule_1_eligibility, rule_2_no_overlap, rule_3_weekly_caps,
          rule_4_trainee_beside_trained, rule_5_capacity, rule_6_pins_hold)
 
 
-def build_rules(problem: Problem) -> PlanModel:
+def build_rules(problem: Problem, outside: Callable[[PlanModel], None] | None = None) -> PlanModel:
+    """The model of every hard rule; `outside` adds non-roster people first."""
     model = PlanModel(problem)
+    if outside is not None:
+        outside(model)
     for rule in RULES:
         rule(model)
     return model

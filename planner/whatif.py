@@ -1,0 +1,320 @@
+"""What-if staffing: the fewest recruits that would let the center open more.
+
+For a candidate (say, Thursday's slots) the model is the week's plan model
+over the existing and the candidate slots, plus recruits as integer counts:
+the center must fill the candidate completely while the existing slots keep
+at most the unfilled positions of today's best plan. Recruits are counted per
+*pattern*, a maximal set of non-overlapping slots a recruit may take within
+their weekly cap; a recruit with a pattern can serve any of its slots, so a
+slot can take as many recruits as there are patterns through it. That makes
+the aggregated counts exact, caps and overlapping slots included, where a
+per-slot count alone would not be.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+from planner.engine import solve
+from planner.engine.backends import InfeasibleModel, choose_backend, solve_levels
+from planner.engine.goals import unfilled_positions
+from planner.engine.linear import Expr, Level
+from planner.engine.rules import PlanModel, build_rules, overlap_groups
+from planner.plan import Objective
+from planner.problem import (
+    FORMAT,
+    Candidate,
+    Problem,
+    ProblemError,
+    RecruitProfile,
+    Slot,
+    WhatIf,
+)
+from planner.validate import eligible
+
+# Beyond this many patterns a kind of recruit is modelled one by one instead.
+PATTERN_LIMIT = 4000
+
+
+@dataclass(frozen=True)
+class CandidateAnswer:
+    label: str
+    extra_volunteers: int | None
+    extra_trained: int | None
+    extra_meal_providers: int | None
+    optimal: bool
+    reason: str = ""
+
+    @property
+    def total(self) -> int | None:
+        if self.extra_volunteers is None or self.extra_meal_providers is None:
+            return None
+        return self.extra_volunteers + self.extra_meal_providers
+
+
+@dataclass(frozen=True)
+class WhatIfAnswer:
+    baseline: Objective
+    candidates: tuple[CandidateAnswer, ...]
+    seconds: float
+    baseline_optimal: bool = True
+
+
+def patterns(slots: list[Slot], cap: int) -> list[tuple[Slot, ...]] | None:
+    """Maximal sets of pairwise non-overlapping slots of size <= cap (None past the limit)."""
+    ordered = sorted(slots, key=lambda s: (s.start, s.end, s.id))
+    found: list[tuple[Slot, ...]] = []
+    visits = 0
+
+    def fits(slot: Slot, chosen: list[Slot]) -> bool:
+        return slot not in chosen and all(not slot.overlaps(c) for c in chosen)
+
+    def extend(chosen: list[Slot], start: int) -> bool:
+        nonlocal visits
+        visits += 1
+        if visits > 50 * PATTERN_LIMIT or len(found) > PATTERN_LIMIT:
+            return False
+        grew = False
+        if len(chosen) < cap:
+            for i in range(start, len(ordered)):
+                if fits(ordered[i], chosen):
+                    grew = True
+                    if not extend([*chosen, ordered[i]], i + 1):
+                        return False
+        # A set no later slot extends is maximal unless an earlier, skipped one fits.
+        if not grew and chosen and (len(chosen) == cap or not any(fits(s, chosen) for s in ordered)):
+            found.append(tuple(chosen))
+        return True
+
+    return found if extend([], 0) else None
+
+
+@dataclass
+class _Recruits:
+    """The recruit variables of one kind (shift or meal) in a what-if model."""
+
+    kind: str
+    counts: dict[bool, list[int]]  # trained -> variables counting recruits
+
+
+def _add_recruit_kind(m: PlanModel, kind: str, slots: list[Slot], cap: int, bound: int) -> _Recruits:
+    counts: dict[bool, list[int]] = {False: [], True: []}
+    if cap == 0 or not slots or bound == 0:
+        return _Recruits(kind, counts)
+    found = patterns(slots, cap)
+    for trained in (False, True):
+        tag = "trained" if trained else "untrained"
+        per_slot: dict[str, int] = {}
+        for slot in slots:
+            per_slot[slot.id] = m.lp.var(f"recruits[{tag},{slot.id}]", 0, slot.target)
+            m.outside[slot.id].append((per_slot[slot.id], trained))
+        if found is not None:
+            for p in range(len(found)):
+                n = m.lp.var(f"pattern[{kind},{tag},{p}]", 0, bound)
+                counts[trained].append(n)
+            for slot in slots:
+                through = [counts[trained][p] for p, pattern in enumerate(found) if slot in pattern]
+                m.lp.add({per_slot[slot.id]: 1, **{n: -1 for n in through}}, upper=0)
+            continue
+        # Too many patterns: one boolean per possible recruit, symmetry broken by order.
+        used = []
+        takes: dict[str, list[int]] = {slot.id: [] for slot in slots}
+        for i in range(bound):
+            u = m.lp.var(f"recruit[{kind},{tag},{i}]")
+            if used:
+                m.lp.add({used[-1]: 1, u: -1}, lower=0)
+            used.append(u)
+            mine = {slot.id: m.lp.var(f"recruit[{kind},{tag},{i},{slot.id}]") for slot in slots}
+            for slot in slots:
+                m.lp.add({mine[slot.id]: 1, u: -1}, upper=0)
+                takes[slot.id].append(mine[slot.id])
+            m.lp.add(dict.fromkeys(mine.values(), 1), upper=cap)
+            for group in overlap_groups(slots):
+                m.lp.add({mine[s.id]: 1 for s in group}, upper=1)
+        counts[trained] = used
+        for slot in slots:
+            m.lp.add({per_slot[slot.id]: 1, **{v: -1 for v in takes[slot.id]}}, lower=0, upper=0)
+    return _Recruits(kind, counts)
+
+
+def _fill_completely(m: PlanModel, slots: tuple[Slot, ...]) -> None:
+    for slot in slots:
+        m.lp.add(dict(m.assigned(slot).terms), lower=slot.min)
+        if slot.min_trained:
+            m.lp.add(dict(m.assigned(slot, trained_only=True).terms), lower=slot.min_trained)
+
+
+def open_slots(problem: Problem, label: str, extra: tuple[Slot, ...], baseline_unfilled: int,
+               recruit: RecruitProfile, time_limit: float | None = None) -> CandidateAnswer:
+    """The fewest recruits (then the fewest trained) to staff `extra` fully."""
+    existing = problem.slots
+    whole = problem.with_slots(existing + extra)
+    bound = sum(max(s.min, s.min_trained) for s in extra)
+    kinds: list[_Recruits] = []
+
+    def add_recruits(m: PlanModel) -> None:
+        reach = whole.slots if recruit.available == "any" else extra
+        for kind, cap in (("shift", recruit.max_shifts), ("meal", recruit.max_meals)):
+            kinds.append(_add_recruit_kind(m, kind, [s for s in reach if s.kind == kind], cap, bound))
+
+    m = build_rules(whole, outside=add_recruits)
+    m.lp.at_most(unfilled_positions(m, existing), baseline_unfilled)
+    _fill_completely(m, extra)
+    everyone, trained, shift = Expr(), Expr(), Expr()
+    for group in kinds:
+        for is_trained, variables in group.counts.items():
+            for var in variables:
+                everyone.add(var)
+                if is_trained:
+                    trained.add(var)
+                if group.kind == "shift":
+                    shift.add(var)
+    levels = [Level("recruits", everyone), Level("trained recruits", trained),
+              Level("shift recruits", shift)]
+    try:
+        solution = solve_levels(m.lp, levels, choose_backend(m.lp), time_limit)
+    except InfeasibleModel:
+        return CandidateAnswer(label, None, None, None, optimal=True,
+                               reason="no number of recruits can staff it fully (check its minimums, "
+                                      "targets and the recruit profile)")
+    values = solution.values
+
+    def count(kind: str, only_trained: bool = False) -> int:
+        return sum(values[v] for g in kinds if g.kind == kind or kind == "any"
+                   for t, vs in g.counts.items() if t or not only_trained for v in vs)
+
+    return CandidateAnswer(label, count("shift"), count("any", only_trained=True), count("meal"),
+                           optimal=all(level.proven for level in solution.levels))
+
+
+def _candidates(problem: Problem) -> WhatIf:
+    if problem.whatif is None or not problem.whatif.candidates:
+        raise ProblemError(["whatif.candidates: at least one candidate is needed"])
+    return problem.whatif
+
+
+def whatif(problem: Problem, *, time_limit: float | None = None) -> WhatIfAnswer:
+    """The contract's what-if: each candidate on its own against today's best plan."""
+    started = time.perf_counter()
+    spec = _candidates(problem)
+    share = None if time_limit is None else time_limit / (1 + len(spec.candidates))
+    base = solve(problem, time_limit=share, soft=False)
+    answers = tuple(open_slots(problem, c.label, c.slots, base.objective.unfilled, spec.recruit, share)
+                    for c in spec.candidates)
+    if base.status != "optimal":
+        answers = tuple(replace(a, optimal=False) for a in answers)
+    return WhatIfAnswer(base.objective, answers, time.perf_counter() - started, base.status == "optimal")
+
+
+def answer_to_json(answer: WhatIfAnswer) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "baseline": {"unfilled": answer.baseline.unfilled, "below_target": answer.baseline.below_target},
+        "candidates": [{"label": a.label, "extra_volunteers": a.extra_volunteers,
+                        "extra_trained": a.extra_trained, "extra_meal_providers": a.extra_meal_providers,
+                        "optimal": a.optimal, **({"reason": a.reason} if a.reason else {})}
+                       for a in answer.candidates],
+        "seconds": round(answer.seconds, 3),
+    }
+
+
+# ---------------------------------------------------------------- leadership's further questions
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    labels: tuple[str, ...]
+    answer: CandidateAnswer
+
+
+def combined(problem: Problem, labels: list[str], *, time_limit: float | None = None,
+             baseline_unfilled: int | None = None) -> CandidateAnswer:
+    """Recruits needed to open several candidates together."""
+    spec = _candidates(problem)
+    chosen = [c for c in spec.candidates if c.label in labels]
+    if baseline_unfilled is None:
+        baseline_unfilled = solve(problem, soft=False).objective.unfilled
+    slots = tuple(s for c in chosen for s in c.slots)
+    return open_slots(problem, " + ".join(c.label for c in chosen), slots, baseline_unfilled,
+                      spec.recruit, time_limit)
+
+
+def ladder(problem: Problem, *, time_limit: float | None = None) -> list[LadderStep]:
+    """Open candidates one more at a time, each time adding the one that costs fewest recruits."""
+    spec = _candidates(problem)
+    baseline_unfilled = solve(problem, soft=False).objective.unfilled
+    opened: list[Candidate] = []
+    steps = []
+    remaining = list(spec.candidates)
+    while remaining:
+        best: tuple[tuple[int, int], Candidate, CandidateAnswer] | None = None
+        for cand in remaining:
+            slots = tuple(s for c in [*opened, cand] for s in c.slots)
+            ans = open_slots(problem, cand.label, slots, baseline_unfilled, spec.recruit, time_limit)
+            if ans.total is None:
+                continue
+            key = (ans.total, ans.extra_trained or 0)
+            if best is None or key < best[0]:
+                best = (key, cand, ans)
+        if best is None:
+            break
+        _, cand, ans = best
+        opened.append(cand)
+        remaining.remove(cand)
+        labels = tuple(c.label for c in opened)
+        steps.append(LadderStep(labels, replace(ans, label=" + ".join(labels))))
+    return steps
+
+
+def with_no_show_buffer(problem: Problem, rate: float) -> Problem:
+    """Shifts staffed so that, with `rate` of people absent, the minimum still comes."""
+    if not 0 <= rate < 1:
+        raise ProblemError([f"buffer: {rate} is not a rate between 0 and 1"])
+
+    def padded(slot: Slot) -> Slot:
+        if slot.kind != "shift" or rate == 0:
+            return slot
+        need = math.ceil(slot.min / (1 - rate) - 1e-9)
+        return replace(slot, min=need, target=max(slot.target, need))
+
+    buffered = problem.with_slots(tuple(padded(s) for s in problem.slots))
+    if problem.whatif is not None:
+        cands = tuple(Candidate(c.label, tuple(padded(s) for s in c.slots))
+                      for c in problem.whatif.candidates)
+        buffered = replace(buffered, whatif=WhatIf(cands, problem.whatif.recruit),
+                           _slot_index={}, _volunteer_index={})
+    return buffered
+
+
+@dataclass(frozen=True)
+class Fragility:
+    # (volunteer id, positions that would go unfilled without them), worst first
+    key_people: tuple[tuple[str, int], ...]
+    # slots with nobody else able to step in
+    no_backup: tuple[str, ...]
+
+
+def fragility(problem: Problem, *, top: int = 5) -> Fragility:
+    """Key-person risk: whose single absence would leave most positions unfilled."""
+    plan = solve(problem, soft=False)
+    on_plan = sorted({a.volunteer for a in plan.assignments})
+    losses = []
+    for vid in on_plan:
+        without = Problem(slots=problem.slots,
+                          volunteers=tuple(v for v in problem.volunteers if v.id != vid),
+                          pinned=tuple(p for p in problem.pinned if p.volunteer != vid),
+                          timezone=problem.timezone)
+        extra = solve(without, soft=False).objective.unfilled - plan.objective.unfilled
+        if extra > 0:
+            losses.append((vid, extra))
+    losses.sort(key=lambda item: (-item[1], item[0]))
+    assigned: dict[str, set[str]] = {}
+    for a in plan.assignments:
+        assigned.setdefault(a.slot, set()).add(a.volunteer)
+    no_backup = tuple(s.id for s in problem.slots
+                      if assigned.get(s.id) and not any(eligible(v, s) for v in problem.volunteers
+                                                        if v.id not in assigned[s.id]))
+    return Fragility(tuple(losses[:top]), no_backup)
