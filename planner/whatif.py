@@ -157,8 +157,11 @@ def open_slots(problem: Problem, label: str, extra: tuple[Slot, ...], baseline_u
 
     def add_recruits(m: PlanModel) -> None:
         reach = whole.slots if recruit.available == "any" else extra
+        # A shift recruit holds a cleared check; the contract gives a meal recruit none.
         for kind, cap in (("shift", recruit.max_shifts), ("meal", recruit.max_meals)):
-            kinds.append(_add_recruit_kind(m, kind, [s for s in reach if s.kind == kind], cap, bound))
+            usable = [s for s in reach if s.kind == kind
+                      and (kind == "shift" or not s.needs_background_check)]
+            kinds.append(_add_recruit_kind(m, kind, usable, cap, bound))
 
     m = build_rules(whole, outside=add_recruits)
     m.lp.at_most(unfilled_positions(m, existing), baseline_unfilled)

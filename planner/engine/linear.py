@@ -40,6 +40,8 @@ class LinearModel:
     lower: list[int] = field(default_factory=list)
     upper: list[int] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
+    # Set when a row without variables cannot hold (e.g. 0 >= 2).
+    infeasible: bool = False
 
     def var(self, name: str, lower: int = 0, upper: int = 1) -> int:
         self.names.append(name)
@@ -51,6 +53,8 @@ class LinearModel:
         """lower <= sum(terms) <= upper; a side left None is open."""
         if terms:
             self.rows.append(Row(terms, lower, upper))
+        elif (lower is not None and lower > 0) or (upper is not None and upper < 0):
+            self.infeasible = True
 
     def at_most(self, expr: Expr, bound: int) -> None:
         self.add(dict(expr.terms), upper=bound - expr.constant)

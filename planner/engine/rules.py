@@ -122,7 +122,7 @@ def rule_4_trainee_beside_trained(m: PlanModel) -> None:
 
 def rule_5_capacity(m: PlanModel) -> None:
     for slot in m.problem.slots:
-        if len(m.by_slot[slot.id]) > slot.target:
+        if len(m.by_slot[slot.id]) > slot.target or m.outside[slot.id]:
             m.lp.add(dict(m.assigned(slot).terms), upper=slot.target)
 
 
