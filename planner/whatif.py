@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -186,10 +187,10 @@ def open_slots(problem: Problem, label: str, extra: tuple[Slot, ...], baseline_u
     values = solution.values
 
     def count(kind: str, only_trained: bool = False) -> int:
-        return sum(values[v] for g in kinds if g.kind == kind or kind == "any"
+        return sum(values[v] for g in kinds if g.kind == kind
                    for t, vs in g.counts.items() if t or not only_trained for v in vs)
 
-    return CandidateAnswer(label, count("shift"), count("any", only_trained=True), count("meal"),
+    return CandidateAnswer(label, count("shift"), count("shift", only_trained=True), count("meal"),
                            optimal=all(level.proven for level in solution.levels))
 
 
@@ -199,17 +200,24 @@ def _candidates(problem: Problem) -> WhatIf:
     return problem.whatif
 
 
-def whatif(problem: Problem, *, time_limit: float | None = None) -> WhatIfAnswer:
-    """The contract's what-if: each candidate on its own against today's best plan."""
+def whatif(problem: Problem, *, time_limit: float | None = None,
+           on_answer: Callable[[CandidateAnswer], None] | None = None) -> WhatIfAnswer:
+    """The contract's what-if: each candidate on its own against today's best plan.
+
+    `on_answer` hears each candidate's answer as it comes, for a progress bar.
+    """
     started = time.perf_counter()
     spec = _candidates(problem)
     share = None if time_limit is None else time_limit / (1 + len(spec.candidates))
     base = solve(problem, time_limit=share, soft=False)
-    answers = tuple(open_slots(problem, c.label, c.slots, base.objective.unfilled, spec.recruit, share)
-                    for c in spec.candidates)
-    if base.status != "optimal":
-        answers = tuple(replace(a, optimal=False) for a in answers)
-    return WhatIfAnswer(base.objective, answers, time.perf_counter() - started, base.status == "optimal")
+    proven = base.status == "optimal"
+    answers = []
+    for cand in spec.candidates:
+        answer = open_slots(problem, cand.label, cand.slots, base.objective.unfilled, spec.recruit, share)
+        answers.append(answer if proven else replace(answer, optimal=False))
+        if on_answer is not None:
+            on_answer(answers[-1])
+    return WhatIfAnswer(base.objective, tuple(answers), time.perf_counter() - started, proven)
 
 
 def answer_to_json(answer: WhatIfAnswer) -> dict[str, Any]:
@@ -239,36 +247,41 @@ def combined(problem: Problem, labels: list[str], *, time_limit: float | None = 
     spec = _candidates(problem)
     chosen = [c for c in spec.candidates if c.label in labels]
     if baseline_unfilled is None:
-        baseline_unfilled = solve(problem, soft=False).objective.unfilled
+        baseline_unfilled = solve(problem, time_limit=time_limit, soft=False).objective.unfilled
     slots = tuple(s for c in chosen for s in c.slots)
     return open_slots(problem, " + ".join(c.label for c in chosen), slots, baseline_unfilled,
                       spec.recruit, time_limit)
 
 
-def ladder(problem: Problem, *, time_limit: float | None = None) -> list[LadderStep]:
-    """Open candidates one more at a time, each time adding the one that costs fewest recruits."""
+def ladder(problem: Problem, *, time_limit: float | None = None,
+           answer: WhatIfAnswer | None = None) -> list[LadderStep]:
+    """Open candidates one more at a time, each time adding the one that costs fewest recruits.
+
+    `answer`, the plain what-if of the same problem, saves the baseline and
+    the first rung. A step is proven only when every answer it compared was.
+    """
     spec = _candidates(problem)
-    baseline_unfilled = solve(problem, soft=False).objective.unfilled
+    answer = answer or whatif(problem, time_limit=time_limit)
     opened: list[Candidate] = []
-    steps = []
+    steps: list[LadderStep] = []
     remaining = list(spec.candidates)
+    known = {c.label: a for c, a in zip(spec.candidates, answer.candidates, strict=True)}
     while remaining:
-        best: tuple[tuple[int, int], Candidate, CandidateAnswer] | None = None
+        options = []
         for cand in remaining:
             slots = tuple(s for c in [*opened, cand] for s in c.slots)
-            ans = open_slots(problem, cand.label, slots, baseline_unfilled, spec.recruit, time_limit)
-            if ans.total is None:
-                continue
-            key = (ans.total, ans.extra_trained or 0)
-            if best is None or key < best[0]:
-                best = (key, cand, ans)
-        if best is None:
+            ans = known[cand.label] if not opened else open_slots(
+                problem, cand.label, slots, answer.baseline.unfilled, spec.recruit, time_limit)
+            options.append((cand, ans))
+        feasible = [(c, a) for c, a in options if a.total is not None]
+        if not feasible:
             break
-        _, cand, ans = best
+        cand, ans = min(feasible, key=lambda ca: (ca[1].total, ca[1].extra_trained or 0))
+        proven = all(a.optimal for _, a in options) and answer.baseline_optimal
         opened.append(cand)
         remaining.remove(cand)
         labels = tuple(c.label for c in opened)
-        steps.append(LadderStep(labels, replace(ans, label=" + ".join(labels))))
+        steps.append(LadderStep(labels, replace(ans, label=" + ".join(labels), optimal=proven)))
     return steps
 
 
@@ -300,7 +313,7 @@ class Fragility:
     no_backup: tuple[str, ...]
 
 
-def fragility(problem: Problem, *, top: int = 5) -> Fragility:
+def fragility(problem: Problem, *, top: int | None = None) -> Fragility:
     """Key-person risk: whose single absence would leave most positions unfilled."""
     plan = solve(problem, soft=False)
     on_plan = sorted({a.volunteer for a in plan.assignments})
@@ -320,4 +333,4 @@ def fragility(problem: Problem, *, top: int = 5) -> Fragility:
     no_backup = tuple(s.id for s in problem.slots
                       if assigned.get(s.id) and not any(eligible(v, s) for v in problem.volunteers
                                                         if v.id not in assigned[s.id]))
-    return Fragility(tuple(losses[:top]), no_backup)
+    return Fragility(tuple(losses[:top] if top is not None else losses), no_backup)
