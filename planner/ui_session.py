@@ -3,21 +3,36 @@
 The only planner module besides the pages that imports Streamlit. Every page
 calls `require_role(...)` first; it shows the sign-in form (not signed in) or a
 refusal (wrong role) and stops the page before any data is read.
+
+Single sign-on is optional: when `secrets.toml` has an `[auth]` section for an
+OIDC provider, the form also offers `st.login`. The provider only proves who
+someone is; the role still comes from the accounts table, and a person with no
+account there is refused (see `sso_account`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from planner.store.accounts import Account
 
 USER_KEY = "planner_user"
 NOTICE_KEY = "planner_notice"
 ROLES = ("coordinator", "leadership", "volunteer")
 ROLE_TITLES = {"coordinator": "Coordinator", "leadership": "Leadership", "volunteer": "Volunteer"}
+SSO_REFUSED_KEY = "planner_sso_refused"
+
+_log = logging.getLogger(__name__)
 
 
 def _minutes(name: str, default: float) -> float:
@@ -40,6 +55,7 @@ class SessionUser:
     user_id: Any = None
     signed_in_at: float = 0.0
     last_seen: float = 0.0
+    via_sso: bool = False
 
 
 def _field(obj: Any, name: str, default: Any = None) -> Any:
@@ -69,22 +85,126 @@ def sign_in(account: Any) -> SessionUser:
 
 
 def sign_out(notice: str | None = None) -> None:
+    """Forget everything in this session; a single sign-on session also drops its identity cookie,
+    or the next run would sign the person straight back in."""
+    user = st.session_state.get(USER_KEY)
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     if notice:
         st.session_state[NOTICE_KEY] = notice
+    if isinstance(user, SessionUser) and user.via_sso:
+        st.logout()
 
 
 def current_user(now: float | None = None) -> SessionUser | None:
     """The signed-in user, or None; an idle or too old session is ended here."""
     user = st.session_state.get(USER_KEY)
     if not isinstance(user, SessionUser) or user.role not in ROLES:
+        user = _from_sso(now)
+    if user is None:
         return None
     now = time.time() if now is None else now
     if now - user.last_seen > IDLE_SECONDS or now - user.signed_in_at > MAX_SECONDS:
         sign_out("Your session expired. Please log in again.")
         return None
     user = replace(user, last_seen=now)
+    st.session_state[USER_KEY] = user
+    return user
+
+
+def sso_provider() -> str | None:
+    """The `st.login` provider named in `secrets.toml`, or None when single sign-on is off.
+
+    `"default"` for a flat `[auth]` section, else the first `[auth.NAME]` with a
+    `client_id`. Off as well when Authlib (which `st.login` needs) is missing.
+    """
+    try:
+        section = st.secrets.get("auth")
+    except FileNotFoundError:
+        return None
+    if not isinstance(section, Mapping) or not {"redirect_uri", "cookie_secret"} <= set(section):
+        return None
+    if section.get("client_id"):
+        name: str | None = "default"
+    else:
+        name = next((k for k, v in section.items() if isinstance(v, Mapping) and v.get("client_id")), None)
+    if name is None:
+        return None
+    if not _authlib_installed():
+        _log.warning("[auth] is configured but Authlib is not installed: single sign-on is off")
+        return None
+    return name
+
+
+def _authlib_installed() -> bool:
+    try:
+        import authlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _account_domains() -> list[str]:
+    try:
+        section = st.secrets.get("planner_sso") or {}
+    except FileNotFoundError:
+        return []
+    return [str(d).strip().lower() for d in section.get("account_domains", []) if str(d).strip()]
+
+
+def sso_account(db: Session, claims: Mapping[str, Any], account_domains: Sequence[str]) -> Account | None:
+    """The planner account for a single sign-on identity, or None (refused).
+
+    Matched, in order: the account whose username is the email's local part,
+    only for an email domain listed in `[planner_sso] account_domains` (so
+    `coordinator@gmail.com` is never the coordinator); else the one account
+    linked to the volunteer with that email. An email the provider says is not
+    verified matches nothing.
+    """
+    from planner.store import accounts
+    from planner.store.roster import list_volunteers
+
+    verified = claims.get("email_verified", True)
+    if verified is False or str(verified).lower() == "false":
+        return None
+    email = str(claims.get("email") or "").strip().lower()
+    local, at, domain = email.rpartition("@")
+    if not (local and at and domain):
+        return None
+    if domain in account_domains:
+        account = accounts.get_account(db, local)
+        if account is not None:
+            return account
+    people = {v.id for v in list_volunteers(db) if v.email and v.email.strip().lower() == email}
+    linked = [a for a in accounts.list_accounts(db) if a.volunteer_id in people]
+    return linked[0] if len(linked) == 1 else None
+
+
+def _from_sso(now: float | None) -> SessionUser | None:
+    """Sign in the single sign-on identity, when there is one and it maps to an account."""
+    if st.session_state.get(SSO_REFUSED_KEY) or sso_provider() is None:
+        return None
+    claims = st.user.to_dict()
+    if claims.get("is_logged_in") is not True:
+        return None
+    from planner.store import audit, db
+
+    try:
+        with db.session() as s:
+            account = sso_account(s, claims, _account_domains())
+            email = str(claims.get("email") or "")[:40]
+            if account is None:
+                audit.record(s, None, "sign-in refused", email, "single sign-on: no planner account")
+            else:
+                audit.record(s, account.username, "sign-in", account.username, "single sign-on")
+    except Exception:  # a store error is shown as the form's notice, never a traceback
+        _log.exception("single sign-on lookup failed")
+        st.session_state[NOTICE_KEY] = "Signing in is not possible right now. Please try again in a minute."
+        return None
+    if account is None:
+        st.session_state[SSO_REFUSED_KEY] = True
+        return None
+    user = replace(session_user_from(account, now), via_sso=True)
     st.session_state[USER_KEY] = user
     return user
 
@@ -101,6 +221,17 @@ def sign_in_form() -> None:
     notice = st.session_state.get(NOTICE_KEY)
     if notice:
         st.info(notice)
+    provider = sso_provider()
+    if provider is not None:
+        if st.session_state.get(SSO_REFUSED_KEY):
+            st.error("Your single sign-on account has no access to the planner. Ask the coordinator "
+                     "to add you, or log in with a planner username below.")
+            if st.button("Sign out of single sign-on", key="sso_log_out"):
+                st.session_state.pop(SSO_REFUSED_KEY, None)
+                st.logout()
+        elif st.button("Log in with single sign-on", key="sso_log_in", type="primary"):
+            st.login(provider)
+        st.caption("Or with a planner username and password:")
     with st.form("sign_in", clear_on_submit=False):
         username = st.text_input("Username", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")

@@ -12,11 +12,18 @@ from streamlit.testing.v1 import AppTest
 from planner.ui_session import NOTICE_KEY, USER_KEY
 from tests.fixtures.browser import signed_in
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-COORDINATOR_PAGES = ["pages/coordinator/plan_week.py", "pages/coordinator/roster.py",
-                     "pages/coordinator/settings.py", "pages/coordinator/imports_exports.py"]
-VOLUNTEER_PAGES = ["pages/volunteer/my_shifts.py", "pages/volunteer/availability.py"]
-LEADERSHIP_PAGES = ["pages/leadership/whatif.py"]
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+
+
+def _pages(role: str) -> list[str]:
+    """Every page file of a role, so a new page cannot skip the role-gate tests."""
+    return sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages" / role).glob("*.py"))
+
+
+COORDINATOR_PAGES = _pages("coordinator")
+VOLUNTEER_PAGES = _pages("volunteer")
+LEADERSHIP_PAGES = _pages("leadership")
 ALL_PAGES = COORDINATOR_PAGES + VOLUNTEER_PAGES + LEADERSHIP_PAGES
 
 
@@ -108,6 +115,27 @@ def test_sign_in_after_deep_link_opens_that_page(demo_db):
     assert at.title[0].value == "Roster"
 
 
+def test_lock_out_is_counted_in_the_database_and_survives_a_new_session(demo_db):
+    from planner.store import accounts, db
+
+    at = _app().run()
+    for _ in range(4):
+        at = _log_in(at, "coordinator", "wrong")
+    assert [e.value for e in at.error] == ["Wrong username or password."]
+    at = _log_in(_app().run(), "coordinator", "wrong")  # a new browser session adds to the count
+    assert "locked" in at.error[0].value
+    with db.session() as s:
+        row = accounts.find_user(s, "coordinator")
+        assert row.failed_attempts == 5 and row.locked_until is not None
+    at = _log_in(_app().run(), "coordinator", "demo")
+    assert "locked" in at.error[0].value and USER_KEY not in at.session_state
+
+
+def test_every_page_lists_for_the_role_gate_tests():
+    assert "pages/coordinator/audit.py" in COORDINATOR_PAGES
+    assert "pages/volunteer/my_shifts.py" in VOLUNTEER_PAGES and LEADERSHIP_PAGES
+
+
 def test_idle_session_expires(demo_db):
     at = signed_in(_app(), "coordinator").run()
     assert at.title[0].value == "Plan the week"
@@ -117,3 +145,21 @@ def test_idle_session_expires(demo_db):
     _shows_sign_in_only(at)
     assert at.session_state[NOTICE_KEY] == "Your session expired. Please log in again."
     assert at.info[0].value == "Your session expired. Please log in again."
+
+
+def test_session_older_than_the_maximum_expires_even_when_active(demo_db):
+    at = signed_in(_app(), "volunteer").run()
+    assert at.title[0].value == "My shifts"
+    user = at.session_state[USER_KEY]
+    at.session_state[USER_KEY] = replace(user, signed_in_at=time.time() - 13 * 3600, last_seen=time.time())
+    at.run()
+    _shows_sign_in_only(at)
+    assert at.info[0].value == "Your session expired. Please log in again."
+
+
+def test_an_expired_session_shows_no_data_on_a_deep_link(demo_db):
+    at = signed_in(_app(), "coordinator").run()
+    at.session_state[USER_KEY] = replace(at.session_state[USER_KEY], last_seen=time.time() - 31 * 60)
+    at.switch_page("pages/coordinator/roster.py").run()
+    _shows_sign_in_only(at)
+    assert "@" not in _texts(at)

@@ -87,3 +87,59 @@ def test_weekly_availability_and_time_off(demo_db):
     at.run()
     with db.session() as s:
         assert get_volunteer(s, me.id).exceptions == ()
+
+
+def test_calendar_download_is_offered_for_my_shifts(demo_db):
+    publish_demo_week()
+    at = _volunteer()
+    assert [b.label for b in at.get("download_button")] == ["Add my shifts to my calendar (.ics)"]
+
+
+def _publish_next_week_with_me():
+    """Next week's plan with just me and one other on its first slot, published (no solver needed)."""
+    from planner.problem import Assignment
+    from planner.store import accounts, plans
+    from planner.store.settings import load_settings
+
+    with db.session() as s:
+        me = get_volunteer(s, accounts.get_account(s, "volunteer").volunteer_id)
+        settings = load_settings(s)
+        week = views.default_week(date.today(), settings.open_weekdays) + timedelta(days=7)
+        slot = settings.week_slots(week)[0]
+        other = next(v for v in list_volunteers(s) if v.id != me.id)
+        plans.save_draft(s, week, [Assignment(slot.id, me.key), Assignment(slot.id, other.key)], actor="test")
+        version = plans.publish_draft(s, week, actor="test")
+    return week, me, version
+
+
+def test_i_cant_make_it_takes_me_off_records_it_and_reaches_the_gap_list(demo_db):
+    from planner.store import audit, cancellations, plans
+
+    week, me, version = _publish_next_week_with_me()
+    at = _volunteer()
+    rows_before = len(at.table[0].value)
+    choice = next(sb for sb in at.selectbox if sb.label == "Which shift?")
+    title = choice.options[0]
+    # Without the confirmation tick nothing happens.
+    choice.set_value(0)
+    next(b for b in at.button if b.label == "I can't make it").click()
+    at.run()
+    assert "tick the box" in at.error[0].value
+    with db.session() as s:
+        assert cancellations.open_gaps(s, week) == []
+
+    next(sb for sb in at.selectbox if sb.label == "Which shift?").set_value(0)
+    next(t for t in at.text_input if t.label == "Reason (optional)").input("<b>sick</b> =1+1")
+    next(c for c in at.checkbox if c.label == "Yes, take me off this shift").check()
+    next(b for b in at.button if b.label == "I can't make it").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.success[0].value.startswith(f"Thank you for telling us. You are off {title}")
+    with db.session() as s:
+        [gap] = cancellations.open_gaps(s, week)
+        latest = plans.latest_published(s, week)
+        assert gap.volunteer == me.key and gap.reason == "<b>sick</b> =1+1" and gap.created_by == "volunteer"
+        assert gap.plan_version == version.version and latest.version == version.version + 1
+        assert [e.detail for e in audit.recent(s, action="cancellation")] == [
+            f"{me.key} cannot make {gap.slot}"]
+    assert (len(at.table[0].value) if at.table else 0) == rows_before - 1
