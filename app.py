@@ -56,11 +56,13 @@ class PageSpec:
 PAGES = (
     PageSpec("pages/coordinator/plan_week.py", "Plan the week", "plan", ":material/calendar_month:",
              ("coordinator",)),
+    PageSpec("pages/coordinator/gaps.py", "Gaps", "gaps", ":material/person_alert:", ("coordinator",)),
     PageSpec("pages/coordinator/roster.py", "Roster", "roster", ":material/group:", ("coordinator",)),
     PageSpec("pages/coordinator/settings.py", "Center settings", "settings", ":material/tune:",
              ("coordinator",)),
     PageSpec("pages/coordinator/imports_exports.py", "Imports/exports", "imports", ":material/import_export:",
              ("coordinator",)),
+    PageSpec("pages/coordinator/audit.py", "Audit log", "audit", ":material/policy:", ("coordinator",)),
     PageSpec("pages/leadership/whatif.py", "What-if", "whatif", ":material/query_stats:",
              ("leadership", "coordinator")),
     PageSpec("pages/volunteer/my_shifts.py", "My shifts", "my-shifts", ":material/event:", ("volunteer",)),

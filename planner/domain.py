@@ -87,6 +87,11 @@ class CenterSettings:
     # Issue 6: volunteers see only counts unless the coordinator turns this on.
     show_team_first_names: bool = False
 
+    @property
+    def show_first_names(self) -> bool:
+        """The name the volunteer pages use for `show_team_first_names` (one setting, one column)."""
+        return self.show_team_first_names
+
     def problems(self) -> list[str]:
         """Placed messages for settings that cannot produce a week (empty when fine)."""
         out = []

@@ -9,10 +9,11 @@ from streamlit.testing.v1 import AppTest
 
 from planner import views
 from planner.domain import CenterSettings
+from planner.problem import Assignment
 from planner.store import db, plans
 from planner.store.roster import list_volunteers
 from planner.store.settings import load_settings
-from tests.fixtures.browser import signed_in
+from tests.fixtures.browser import publish_demo_week, signed_in
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -58,11 +59,11 @@ def test_plan_the_week_shows_grid_unfilled_and_summary_then_saves_and_publishes(
     # Save the draft, then publish it.
     at.button(key="save_draft").click()
     at.run()
-    assert at.success[0].value == "Draft saved."
+    assert views.unescape(at.success[0].value) == "Draft saved."
     assert at.subheader[0].value == "Saved draft"
     at.button(key="publish").click()
     at.run()
-    assert at.success[0].value.startswith("Published as version 1.")
+    assert views.unescape(at.success[0].value).startswith("Published as version 1.")
     with db.session() as s:
         version = plans.latest_published(s, _week())
     assert version is not None and version.version == 1 and version.assignments
@@ -76,7 +77,7 @@ def test_pin_and_unpin_then_replan_keeps_the_pin(demo_db):
     at.session_state[pins_key] = {"edited_rows": {0: {"Pinned": True}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.exception
-    assert at.success[0].value.startswith("Pins saved (1 pinned, 0 unpinned)")
+    assert views.unescape(at.success[0].value).startswith("Pins saved (1 pinned, 0 unpinned)")
     with db.session() as s:
         pins = plans.list_pins(s, _week())
     assert len(pins) == 1
@@ -98,10 +99,46 @@ def test_a_pin_that_breaks_the_rules_is_refused_with_a_message(demo_db):
     _button(at, "Pin to slot").click()
     at.run()
     assert not at.exception
-    message = at.error[0].value
+    message = views.unescape(at.error[0].value)
     assert message.startswith("This pin breaks the rules:") and blocked.name in message
     with db.session() as s:
         assert plans.list_pins(s, _week()) == []
+
+
+def test_hand_edits_are_checked_against_the_rules_and_saved_as_the_draft(demo_db):
+    at = _coordinator()
+    at.button(key="plan_button").click()
+    at.run()
+    with db.session() as s:
+        settings = load_settings(s)
+        roster = list_volunteers(s, active_only=True)
+    slot = settings.week_slots(_week())[0]
+    blocked = next(v for v in roster if v.check_status != "cleared" and v.does_shifts)
+    # A person without a cleared check: refused, naming rule 1, and nothing saved.
+    at.selectbox(key="hand_slot").set_value(slot.id)
+    at.selectbox(key="hand_volunteer").set_value(blocked.key)
+    at.button(key="FormSubmitter:hand_edit-Add to slot").click()
+    at.run()
+    assert not at.exception, at.exception
+    message = views.unescape(at.error[0].value)
+    assert message.startswith("Not changed. Breaks rule 1, eligibility") and blocked.name in message
+    with db.session() as s:
+        assert plans.get_draft(s, _week()) is None
+    # Removing someone who is on the slot (a trainee if any, so rule 4 still holds): saved as the draft.
+    fresh = at.session_state[f"plan:{_week().isoformat()}"]
+    trained = {r.key for r in roster if r.trained}
+    on_slot = sorted((a.volunteer for a in fresh.assignments if a.slot == slot.id),
+                     key=lambda v: v in trained)
+    at.selectbox(key="hand_volunteer").set_value(on_slot[0])
+    at.button(key="FormSubmitter:hand_edit-Remove from slot").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert views.unescape(at.success[0].value).endswith("saved as the draft.")
+    with db.session() as s:
+        draft = plans.get_draft(s, _week())
+    assert draft is not None and draft.status == "edited"
+    assert set(draft.assignments) == set(fresh.assignments) - {Assignment(slot.id, on_slot[0])}
+    assert at.subheader[0].value == "Saved draft"
 
 
 def test_roster_edit_is_validated_and_saved(demo_db):
@@ -112,7 +149,7 @@ def test_roster_edit_is_validated_and_saved(demo_db):
     at.session_state[key] = {"edited_rows": {0: {"Email": "not-an-email"}}, "added_rows": [],
                              "deleted_rows": []}
     at.run()
-    errors = [e.value for e in at.error]
+    errors = [views.unescape(e.value) for e in at.error]
     assert any(e.startswith('Row 1 (') and 'column "Email"' in e for e in errors), errors
     assert "Nothing was saved from that edit." in errors
     with db.session() as s:
@@ -124,7 +161,7 @@ def test_roster_edit_is_validated_and_saved(demo_db):
                              "added_rows": [{"Name": new_name, "Check": "pending"}], "deleted_rows": []}
     at.run()
     assert not at.exception
-    assert at.success[0].value == "Saved: 1 volunteer changed, 1 added."
+    assert views.unescape(at.success[0].value) == "Saved: 1 volunteer changed, 1 added."
     with db.session() as s:
         stored = {v.name: v for v in list_volunteers(s)}
     assert stored[first.name].max_shifts == 3 and str(stored[first.name].availability[0]) == "Sat 09:00-17:00"
@@ -143,7 +180,7 @@ def test_settings_preview_then_save(demo_db):
     assert (row["Now"], row["With these settings"], row["Change"]) == (3, 4, 1)
     at.button(key="save_settings").click()
     at.run()
-    assert at.success[0].value.startswith("Settings saved.")
+    assert views.unescape(at.success[0].value).startswith("Settings saved.")
     with db.session() as s:
         assert load_settings(s).open_weekdays == (3, 4, 5, 6)
 
@@ -161,3 +198,16 @@ def test_imports_preview_and_refusal(demo_db, tmp_path):
     assert at.title[0].value == "Imports and exports"
     labels = [b.label for b in at.get("download_button")]
     assert "Download the roster (CSV)" in labels
+
+
+def test_imports_page_offers_both_new_importers_and_every_schedule_format(demo_db):
+    publish_demo_week()
+    at = _coordinator("pages/coordinator/imports_exports.py")
+    assert not at.exception, at.exception
+    headings = [h.value for h in at.subheader]
+    assert "Import a SignUpGenius report" in headings
+    assert "Import a Google Forms availability export" in headings
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download the roster (CSV)", "Schedule (CSV)", "Schedule (XLSX)",
+                      "Printable page (HTML)", "Calendar (ICS)"]
+    assert any(c.value.startswith("Exports published version 1:") for c in at.caption)

@@ -1,11 +1,15 @@
-"""Coordinator: import the roster CSV (all rows or none); export the roster and a week's schedule."""
+"""Coordinator: import the roster CSV, a SignUpGenius report or a Google Forms export (all rows or none);
+export the roster and a week's schedule (CSV, XLSX, printable page, ICS)."""
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from planner import views
+from planner.io import google_forms, schedule_export, signupgenius
 from planner.io.roster_csv import export_roster, import_roster, parse_roster
 from planner.store import db, plans
 from planner.store.roster import RosterError
@@ -18,8 +22,8 @@ MAX_UPLOAD_BYTES = 1_000_000
 
 st.title("Imports and exports")
 flash = st.session_state.pop("io_flash", None)
-if flash:
-    getattr(st, flash[0])(flash[1])
+if flash:  # may quote the file's cells: shown escaped, never as Markdown or HTML
+    getattr(st, flash[0])(views.md_escape(flash[1]))
 
 st.subheader("Import the roster")
 st.caption("A roster CSV with columns name, email, phone, does, trained, background_check, "
@@ -54,6 +58,60 @@ if upload is not None:
                                                     "Nothing was imported: " + "; ".join(err.messages))
                 st.rerun()
 
+
+
+def other_import(title: str, caption: str, name: str, parse: Callable[[bytes, Any], Any],
+                 check: Callable[[Any, bytes], tuple[int, int]],
+                 run: Callable[..., Any]) -> None:
+    """Upload, preview with per-row problems, then import every row or none."""
+    st.subheader(title)
+    st.caption(caption)
+    upload = st.file_uploader(title, type=["csv"], key=f"{name}_upload:{st.session_state.get('io_v', 0)}",
+                              label_visibility="collapsed")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    if len(data) > MAX_UPLOAD_BYTES:
+        st.error(f"The file is {len(data) // 1000} kB; the limit is {MAX_UPLOAD_BYTES // 1000} kB.")
+        return
+    try:
+        with db.session() as s:
+            preview = parse(data, load_settings(s))
+            problems = list(preview.problems)
+            if not problems:
+                added, updated = check(s, data)
+    except RosterError as err:
+        problems = err.messages
+    else:
+        st.dataframe(preview.table(), hide_index=True, key=f"{name}_preview")
+    if problems:
+        st.error(f"The file cannot be imported ({views.plural(len(problems), 'problem')}); "
+                 "nothing was changed:")
+        st.dataframe(pd.DataFrame({"Problem": problems}), hide_index=True, key=f"{name}_problems")
+        return
+    if st.button(f"Import: {added} to add, {updated} to update", type="primary", key=f"{name}_import"):
+        try:
+            with db.session() as s:
+                result = run(s, data, actor=user.username)
+            st.session_state["io_flash"] = ("success", f"Imported: {result.added} added, "
+                                                       f"{result.updated} updated.")
+            st.session_state["io_v"] = st.session_state.get("io_v", 0) + 1
+        except RosterError as err:
+            st.session_state["io_flash"] = ("error", "Nothing was imported: " + "; ".join(err.messages))
+        st.rerun()
+
+
+other_import("Import a SignUpGenius report",
+             "The sign-up report CSV (title rows above the header are fine). Each sign-up becomes extra "
+             "availability on its date and a preference for the matching slot; new people are added "
+             "without a background check. Matched by email, else by name.",
+             "signupgenius", signupgenius.parse_signups, signupgenius.check_import,
+             signupgenius.import_signups)
+other_import("Import a Google Forms availability export",
+             "The responses CSV with Timestamp, Email Address and grid columns like Availability [Friday] "
+             "(Morning, Afternoon, Dinner). Each person's latest answer replaces their weekly availability.",
+             "forms", google_forms.parse_form, google_forms.check_import, google_forms.import_form)
+
 st.subheader("Export")
 with db.session() as s:
     roster_csv = export_roster(s, actor=None)
@@ -75,7 +133,17 @@ if version is None:
     st.info("This week has no saved or published plan yet.")
 else:
     which = f"published version {version.version}" if version.version else "the saved draft"
-    schedule = views.schedule_table(problem, version.assignments, settings.place)
+    schedule = schedule_export.schedule(problem, version.assignments, settings.place)
     st.caption(f"Exports {which}: {views.plural(len(schedule), 'assignment')}.")
-    st.download_button("Download the week's schedule (CSV)", views.csv_bytes(schedule),
-                       f"schedule-{week.isoformat()}.csv", "text/csv", key="export_schedule")
+    title = f"{settings.name}: {weeks[week]}"
+    stem = f"schedule-{week.isoformat()}"
+    c1, c2, c3, c4 = st.columns(4)
+    c1.download_button("Schedule (CSV)", schedule_export.to_csv(schedule), f"{stem}.csv", "text/csv",
+                       key="export_schedule")
+    c2.download_button("Schedule (XLSX)", schedule_export.to_xlsx(schedule, title), f"{stem}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
+    c3.download_button("Printable page (HTML)", schedule_export.to_html(schedule, title), f"{stem}.html",
+                       "text/html", key="export_html")
+    c4.download_button("Calendar (ICS)", schedule_export.to_ics(problem, version.assignments, settings.place,
+                                                                title), f"{stem}.ics", "text/calendar",
+                       key="export_ics")

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from planner import views
+from planner import gaps, views
 from planner.engine import solve
 from planner.engine.explain import unfilled_entries
 from planner.problem import Assignment, ProblemError
@@ -40,8 +40,8 @@ except (ProblemError, plans.PlanError, ValueError) as err:
     st.stop()
 
 flash = st.session_state.pop("plan_flash", None)
-if flash:
-    getattr(st, flash[0])(flash[1])
+if flash:  # flashes carry names (user text): shown escaped, never as Markdown or HTML
+    getattr(st, flash[0])(views.md_escape(flash[1]))
 
 fresh = st.session_state.get(fresh_key)
 if not problem.slots:
@@ -173,7 +173,8 @@ with st.form("add_pin"):
         if pin in problem.pinned:
             st.info("Already pinned.")
         elif problems:
-            st.error("This pin breaks the rules: " + "; ".join(problems) + ". Nothing was pinned.")
+            st.error(views.md_escape("This pin breaks the rules: " + "; ".join(problems)
+                                     + ". Nothing was pinned."))
         else:
             with db.session() as s:
                 plans.add_pin(s, week, pin, actor=user.username)
@@ -182,6 +183,39 @@ with st.form("add_pin"):
                                                          "Re-plan to fit everyone else around it.")
             st.session_state["pins_version"] = st.session_state.get("pins_version", 0) + 1
             st.rerun()
+
+# ---------------------------------------------------------------- hand edits
+st.subheader("Change by hand")
+st.caption("Add or remove someone on a slot of the plan shown above. The change is checked against the "
+           "rules and saved as the draft; publish to tell the volunteers.")
+with st.form("hand_edit"):
+    edit_slot = st.selectbox("Slot", slot_ids, format_func=lambda i: views.slot_title(problem.slot(i)),
+                             key="hand_slot")
+    edit_vid = st.selectbox("Volunteer", [v.id for v in people],
+                            format_func=lambda i: problem.volunteer(i).name, key="hand_volunteer")
+    add_col, remove_col = st.columns(2)
+    add = add_col.form_submit_button("Add to slot")
+    remove = remove_col.form_submit_button("Remove from slot")
+if add or remove:
+    edit = gaps.add_person if add else gaps.remove_person
+    edited, breaks = edit(problem, assignments, edit_slot, edit_vid)
+    if breaks:
+        st.error(views.md_escape("Not changed. " + "; ".join(views.readable(problem, gaps.describe(b))
+                                                             for b in breaks) + "."))
+    else:
+        objective = measure(problem, edited)
+        try:
+            with db.session() as s:
+                plans.save_draft(s, week, edited, status="edited", unfilled=objective.unfilled,
+                                 below_target=objective.below_target, actor=user.username)
+            st.session_state.pop(fresh_key, None)
+            verb = "added to" if add else "removed from"
+            st.session_state["plan_flash"] = ("success", f"{problem.volunteer(edit_vid).name} {verb} "
+                                                         f"{views.slot_title(problem.slot(edit_slot))}; "
+                                                         "saved as the draft.")
+        except plans.PlanError as err:
+            st.session_state["plan_flash"] = ("error", f"Not changed: {err}")
+        st.rerun()
 
 if versions:
     with st.expander("Published versions"):

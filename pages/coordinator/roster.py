@@ -20,7 +20,7 @@ flash = st.session_state.pop("roster_flash", None)
 if flash:
     getattr(st, flash[0])(flash[1])
 for line in st.session_state.pop("roster_errors", []):
-    st.error(line)
+    st.error(views.md_escape(line))  # names the row by the volunteer's name: user text
 
 with db.session() as s:
     records = list_volunteers(s)

@@ -42,6 +42,13 @@ API summary (stable names):
         latest_published(db, week_start) -> PlanVersion | None; list_versions(db, week_start)
         assignments_of(db, volunteer_id, from_day) -> list[Assignment]   # latest published, by slot
         list_pins(db, week_start) -> list[Assignment]; add_pin / remove_pin(db, week_start, pin, actor=None)
+        publish_assignments(db, week_start, assignments, *, based_on, status="edited", unfilled=None,
+                            below_target=None, actor=None, why="") -> PlanVersion   # draft left alone
+    planner.store.cancellations                            # raises plans.PlanError
+        cancel(db, week_start, slot_id, volunteer_id, reason="", actor=None) -> Gap
+            # volunteer_id: 7 or "v07"; publishes a version without them, adds time off for the slot
+        open_gaps(db, week_start) -> list[Gap]; list_cancellations(db, week_start) -> list[Gap]
+        resolve_gap(db, gap_id, "replaced" | "replanned" | "dismissed", *, replacement=None, actor=None)
     planner.store.audit
         record(db, actor, action, target="", detail=""); recent(db, limit=200, action=None)
     planner.weekbuild.build_problem(db, week_start) -> planner.problem.Problem

@@ -210,3 +210,85 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[str] = mapped_column(String(500), default="")
+
+
+class CancellationRow(Base):
+    """Someone dropped out of a published slot: the gap stays open until the coordinator resolves it.
+
+    Rows are never deleted, so who dropped out, when and why stays on record.
+    """
+
+    __tablename__ = "cancellations"
+    __table_args__ = (
+        CheckConstraint("resolution IN ('', 'replaced', 'replanned', 'dismissed')", name="resolution"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id", ondelete="CASCADE"), index=True)
+    slot: Mapped[str] = mapped_column(String(40))
+    # No cascade: like plan assignments, an erased volunteer's cancellations still count.
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id"), index=True)
+    plan_version: Mapped[int] = mapped_column(Integer)  # the published version they dropped out of
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(40))
+    resolution: Mapped[str] = mapped_column(String(10), default="")
+    replacement_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(40))
+
+
+class NotificationRow(Base):
+    """One outgoing email, kept with its whole payload so a retry sends exactly what was queued.
+
+    `key` (volunteer + slot or week + kind + plan version) makes queueing idempotent;
+    rows are never deleted, so a failure stays visible until it is sent.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        CheckConstraint("kind IN ('publish', 'change', 'cancel', 'reminder')", name="kind"),
+        CheckConstraint("status IN ('queued', 'sent', 'failed')", name="status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    week_start: Mapped[date | None] = mapped_column(Date)
+    plan_version: Mapped[int | None] = mapped_column(Integer)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(String())
+    ics: Mapped[str] = mapped_column(String())
+    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AttendanceRow(Base):
+    """A volunteer's check-in/out for one published slot (naive UTC), or a recorded no-show.
+
+    Keyed by (week, slot, volunteer), not by assignment row: each published
+    version has its own assignment rows.
+    """
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("week_id", "slot", "volunteer_id"),
+        CheckConstraint(
+            "checked_out_at IS NULL OR (checked_in_at IS NOT NULL AND checked_out_at >= checked_in_at)",
+            name="times"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id", ondelete="CASCADE"))
+    slot: Mapped[str] = mapped_column(String(40))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    # No cascade: an erased volunteer's hours still count in reports.
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id"), index=True)
+    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+    checked_out_at: Mapped[datetime | None] = mapped_column(DateTime)
+    no_show: Mapped[bool] = mapped_column(Boolean, default=False)
+    corrected_by: Mapped[str | None] = mapped_column(String(40))
+    corrected_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -122,6 +122,34 @@ def publish_draft(db: Session, week_start: date, actor: str | None = None) -> Pl
     return _version(row, week_start)
 
 
+def publish_assignments(db: Session, week_start: date, assignments: Iterable[Assignment], *,
+                        based_on: int | None, status: str = "edited", unfilled: int | None = None,
+                        below_target: int | None = None, actor: str | None = None,
+                        why: str = "") -> PlanVersion:
+    """Publish a changed plan at once (a cancellation, a replacement), leaving any draft alone.
+
+    `based_on` is the version the change was made from; when someone published
+    in between, the change is refused rather than silently undoing theirs.
+    """
+    week = _week(db, week_start, create=True)
+    assert week is not None
+    last = db.scalar(select(func.max(PlanRow.version)).where(PlanRow.week_id == week.id))
+    if last != based_on:
+        raise PlanError(f"week {week_start}: version {last} was published in the meantime; "
+                        "reload and try again")
+    pairs = _volunteer_ids(db, assignments)
+    now = utcnow()
+    row = PlanRow(week_id=week.id, version=(last or 0) + 1, status=status, unfilled=unfilled,
+                  below_target=below_target, created_at=now, created_by=actor, published_at=now,
+                  published_by=actor,
+                  assignments=[AssignmentRow(slot=slot, volunteer_id=vid) for slot, vid in pairs])
+    db.add(row)
+    db.flush()
+    detail = f"version {row.version}" + (f": {why}" if why else "")
+    audit.record(db, actor, "plan published", f"week {week_start}", detail)
+    return _version(row, week_start)
+
+
 def list_versions(db: Session, week_start: date) -> list[PlanVersion]:
     """Published versions, oldest first."""
     week = _week(db, week_start)

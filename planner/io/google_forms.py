@@ -1,0 +1,190 @@
+"""Google Forms availability export: one answer per row, a grid question per weekday.
+
+Columns: `Timestamp`, `Email Address`, optionally a name and a phone, and grid
+columns `Availability [Friday]` holding the center's periods (`Morning,
+Afternoon`, `Dinner`). An answer replaces the person's weekly availability; a
+person who answered twice is taken from their latest answer. Ticking Dinner
+means they offer to bring dinner. Import takes every row or none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, time
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from planner.domain import CenterSettings, VolunteerRecord, WeeklyWindow, parse_weekday
+from planner.io.csv_rows import key, read_table
+from planner.io.roster_csv import ImportResult
+from planner.store import audit
+from planner.store.roster import RosterError, add_volunteer, list_volunteers, update_volunteer
+from planner.store.settings import load_settings
+from planner.views import WEEKDAYS, periods
+
+TIMESTAMP, EMAIL = "Timestamp", "Email Address"
+NAME_COLUMNS = ("Name", "Full name", "Your name")
+PHONE_COLUMNS = ("Phone", "Phone number")
+_GRID = re.compile(r"\[([a-z]+)\]$")
+_NONE_WORDS = {"none", "not available", "unavailable", "n/a", "na", "-"}
+_STAMP_FORMATS = ("%m/%d/%Y %H:%M:%S", "%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %H:%M:%S", "%m/%d/%Y %H:%M",
+                  "%Y-%m-%d %H:%M:%S")
+
+
+@dataclass(frozen=True)
+class FormAnswer:
+    row: int
+    at: datetime
+    name: str
+    email: str
+    phone: str | None
+    windows: tuple[WeeklyWindow, ...]
+    dinner: bool
+    replaced_by: int | None = None  # the row of a later answer from the same email
+
+
+@dataclass(frozen=True)
+class FormsPreview:
+    answers: tuple[FormAnswer, ...]
+    problems: tuple[str, ...]
+
+    @property
+    def latest(self) -> list[FormAnswer]:
+        return [a for a in self.answers if a.replaced_by is None]
+
+    def table(self) -> pd.DataFrame:
+        rows = [{"Row": a.row, "Name": a.name, "Email": a.email,
+                 "Availability": "; ".join(str(w) for w in a.windows) or "none",
+                 "Dinner": "yes" if a.dinner else "",
+                 "Note": f"replaced by the later answer on row {a.replaced_by}" if a.replaced_by else ""}
+                for a in self.answers]
+        return pd.DataFrame(rows, columns=["Row", "Name", "Email", "Availability", "Dinner", "Note"])
+
+
+def _stamp(text: str) -> datetime:
+    """Google's `11/20/2026 10:15:32` (or `2026/11/20 10:15:32 AM CST`); raises ValueError."""
+    bare = re.sub(r"\s+[A-Z]{2,5}$", "", text.strip())  # a time zone name at the end
+    for form in _STAMP_FORMATS:
+        try:
+            return datetime.strptime(bare, form)
+        except ValueError:
+            continue
+    raise ValueError(f'"{text}" is not a date and time like 11/20/2026 10:15:32')
+
+
+def _merge(weekday: int, spans: list[tuple[time, time]]) -> list[WeeklyWindow]:
+    """Touching periods become one window: Morning + Afternoon = 09:00-17:00."""
+    out: list[list[time]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return [WeeklyWindow(weekday, s, e) for s, e in out]
+
+
+def parse_form(data: str | bytes, settings: CenterSettings) -> FormsPreview:
+    """Every answer, with one placed problem per bad cell (`row 4, Availability [Friday]: ...`)."""
+    table = read_table(data, [TIMESTAMP, EMAIL], "Google Forms availability export")
+    named = {name.casefold(): span for name, span in periods(settings).items()}
+    grid: list[tuple[str, int]] = []
+    problems: list[str] = []
+    for column in table.keys:
+        match = _GRID.search(column)
+        if match:
+            try:
+                grid.append((column, parse_weekday(match[1])))
+            except ValueError:
+                problems.append(f'row {table.header_row}, header: "{match[1]}" in a grid column '
+                                "is not a weekday")
+    if not grid:
+        problems.append(f"row {table.header_row}, header: no grid columns like Availability [Friday]")
+    answers: list[FormAnswer] = []
+    for number, cells in table.rows:
+        found = []
+        at = datetime.min
+        try:
+            at = _stamp(cells.get(key(TIMESTAMP), ""))
+        except ValueError as err:
+            found.append(f"{TIMESTAMP}: {err}")
+        email = cells.get(key(EMAIL), "").lower()
+        name = next((cells[key(c)] for c in NAME_COLUMNS if cells.get(key(c))), "")
+        phone = next((cells[key(c)] for c in PHONE_COLUMNS if cells.get(key(c))), None)
+        windows: list[WeeklyWindow] = []
+        dinner = False
+        for column, weekday in grid:
+            spans = []
+            for token in (t.strip() for t in re.split(r"[,;]", cells.get(column, ""))):
+                if not token or token.lower() in _NONE_WORDS:
+                    continue
+                span = next((sp for n, sp in named.items() if token.casefold().startswith(n)), None)
+                if span is None:
+                    found.append(f'Availability [{WEEKDAYS[weekday]}]: "{token}" is not one of '
+                                 f'{", ".join(periods(settings))}')
+                    continue
+                dinner = dinner or (settings.meals and span == (settings.meal_start, settings.meal_end))
+                spans.append(span)
+            windows += _merge(weekday, spans)
+        if not email:
+            found.append(f"{EMAIL}: is required (it tells answers of different people apart)")
+        found += VolunteerRecord(name=name or "-", email=email or None, phone=phone).problems()  # name: later
+        if found:
+            problems += [f"row {number}, {p}" for p in found]
+            continue
+        answers.append(FormAnswer(number, at, name, email, phone, tuple(windows), dinner))
+    latest: dict[str, FormAnswer] = {}
+    for a in sorted(answers, key=lambda a: (a.at, a.row)):
+        latest[a.email] = a
+    marked = tuple(a if latest[a.email] is a else replace(a, replaced_by=latest[a.email].row)
+                   for a in answers)
+    return FormsPreview(marked, tuple(problems))
+
+
+def _changes(preview: FormsPreview, stored: list[VolunteerRecord]
+             ) -> list[tuple[VolunteerRecord, VolunteerRecord | None]]:
+    """(new or changed record, the stored one or None) per person, from their latest answer."""
+    if preview.problems:
+        raise RosterError(list(preview.problems))
+    by_email = {v.email.casefold(): v for v in stored if v.email}
+    by_name: dict[str, list[VolunteerRecord]] = {}
+    for v in stored:
+        by_name.setdefault(v.name.casefold(), []).append(v)
+    out, errors = [], []
+    for a in preview.latest:
+        match = by_email.get(a.email)
+        if match is None and a.name:
+            named = [v for v in by_name.get(a.name.casefold(), []) if not v.email]
+            match = named[0] if len(named) == 1 else None
+        if match is None and not a.name:
+            errors.append(f"row {a.row}, name: {a.email} is not on the roster yet, so a name is required "
+                          "(add a Name question to the form)")
+            continue
+        base = match or VolunteerRecord(name=a.name, email=a.email, phone=a.phone)
+        out.append((replace(base, availability=a.windows, email=base.email or a.email,
+                            does_meals=base.does_meals or a.dinner,
+                            max_meals=max(base.max_meals, 1) if a.dinner else base.max_meals), match))
+    if errors:
+        raise RosterError(errors)
+    return out
+
+
+def check_import(db: Session, data: str | bytes) -> tuple[int, int]:
+    """(people to add, people to update), or RosterError with every problem; changes nothing."""
+    changes = _changes(parse_form(data, load_settings(db)), list_volunteers(db))
+    return sum(m is None for _, m in changes), sum(m is not None for _, m in changes)
+
+
+def import_form(db: Session, data: str | bytes, actor: str | None = None) -> ImportResult:
+    """Replace each person's weekly availability (adding new people); RosterError changes nothing."""
+    changes = _changes(parse_form(data, load_settings(db)), list_volunteers(db))
+    for record, match in changes:
+        if match is None:
+            add_volunteer(db, record, actor)
+        else:
+            update_volunteer(db, record, actor)
+    added = sum(m is None for _, m in changes)
+    audit.record(db, actor, "availability form imported", "roster",
+                 f"{added} added, {len(changes) - added} updated")
+    return ImportResult(added, len(changes) - added)

@@ -1,0 +1,188 @@
+"""SignUpGenius sign-up report CSV: each row is a person signed up for an item on a date.
+
+A sign-up becomes extra availability on that date (a dated exception), and a
+preference for the center's slot when the sign-up's times match one, so the
+planner puts the person where they signed up. New people are added without a
+background check (the coordinator records it), as SignUpGenius knows nothing
+of it. Comments and other columns are not kept (issue 6: keep only what the
+planner needs). Import takes every row or none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from planner.domain import CenterSettings, DatedException, Preference, VolunteerRecord, monday_of
+from planner.io.csv_rows import key, read_table
+from planner.io.roster_csv import ImportResult
+from planner.store import audit
+from planner.store.roster import RosterError, add_exception, add_volunteer, list_volunteers, update_volunteer
+from planner.store.settings import load_settings
+
+START, END = "Start Date/Time (mm/dd/yyyy)", "End Date/Time (mm/dd/yyyy)"
+FIRST, LAST = "First Name", "Last Name"
+_MEAL_WORDS = re.compile(r"dinner|meal|food|lunch|breakfast|supper|cook", re.IGNORECASE)
+_MOMENT = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})(?::\d{2})?\s*([ap])?\.?m?\.?$",
+                     re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SignUp:
+    row: int
+    name: str
+    email: str | None
+    phone: str | None
+    item: str
+    kind: str  # shift or meal
+    day: date
+    start: time
+    end: time
+
+    @property
+    def person(self) -> str:
+        """Who this is across rows: the email, else the name."""
+        return (self.email or self.name).casefold()
+
+
+@dataclass(frozen=True)
+class SignUpPreview:
+    signups: tuple[SignUp, ...]
+    problems: tuple[str, ...]
+
+    def table(self) -> pd.DataFrame:
+        rows = [{"Row": s.row, "Name": s.name, "Email": s.email or "", "Date": s.day.isoformat(),
+                 "Time": f"{s.start:%H:%M}-{s.end:%H:%M}", "Item": s.item, "Kind": s.kind}
+                for s in self.signups]
+        return pd.DataFrame(rows, columns=["Row", "Name", "Email", "Date", "Time", "Item", "Kind"])
+
+
+def _moment(text: str) -> datetime:
+    """`12/04/2026 09:00 AM`, `12/4/2026 9:00am` or `12/04/2026 13:00`; raises ValueError."""
+    match = _MOMENT.match(text.strip())
+    if not match:
+        raise ValueError(f'"{text}" is not a date and time like 12/04/2026 09:00 AM')
+    month, day, year, hour, minute = (int(match[i]) for i in range(1, 6))
+    half = (match[6] or "").lower()
+    if half and not 1 <= hour <= 12:
+        raise ValueError(f'"{text}" has no hour {hour} on a 12-hour clock')
+    if half:
+        hour = hour % 12 + (12 if half == "p" else 0)
+    try:
+        return datetime(year, month, day, hour, minute)
+    except ValueError:
+        raise ValueError(f'"{text}" is not a real date and time') from None
+
+
+def _cell_moment(cells: dict[str, str], column: str, found: list[str]) -> datetime | None:
+    try:
+        return _moment(cells.get(key(column), ""))
+    except ValueError as err:
+        found.append(f"{column}: {err}")
+        return None
+
+
+def _slot_for(settings: CenterSettings, start: datetime, end: datetime) -> tuple[str, str] | None:
+    """(kind, label) of the center's slot with exactly these times, if any."""
+    for slot in settings.week_slots(monday_of(start.date())):
+        if slot.start == start and slot.end == end:
+            return slot.kind, slot.id[11:]
+    return None
+
+
+def parse_signups(data: str | bytes, settings: CenterSettings) -> SignUpPreview:
+    """Every sign-up row, with one placed problem per bad cell (`row 7, Start Date/Time ...: ...`)."""
+    table = read_table(data, [START, END, FIRST, LAST], "SignUpGenius sign-up report")
+    signups, problems = [], []
+    for number, cells in table.rows:
+        found = []
+        name = " ".join(p for p in (cells.get(key(FIRST), ""), cells.get(key(LAST), "")) if p)
+        email = cells.get(key("Email"), "").lower() or None
+        phone = cells.get(key("Phone"), "") or None
+        item = cells.get(key("Item"), "") or cells.get(key("Sign Up"), "")
+        start, end = _cell_moment(cells, START, found), _cell_moment(cells, END, found)
+        if start is not None and end is not None:
+            if end <= start:
+                found.append(f"{END}: ends before it starts")
+            elif end.date() != start.date():
+                found.append(f"{END}: a sign-up past midnight is not a slot the center has")
+        record = VolunteerRecord(name=name, email=email, phone=phone)
+        found += [f"{FIRST}: a first or last name is required" if p.startswith("name:") else p
+                  for p in record.problems()]
+        if found or start is None or end is None:
+            problems += [f"row {number}, {p}" for p in found]
+            continue
+        matched = _slot_for(settings, start, end)
+        kind = matched[0] if matched else ("meal" if _MEAL_WORDS.search(item) else "shift")
+        signups.append(SignUp(number, name, email, phone, item, kind, start.date(), start.time(), end.time()))
+    return SignUpPreview(tuple(signups), tuple(problems))
+
+
+def _changes(preview: SignUpPreview, stored: list[VolunteerRecord],
+             settings: CenterSettings) -> list[tuple[VolunteerRecord, VolunteerRecord | None, list[SignUp]]]:
+    """(new or changed record, the stored one or None, that person's sign-ups) per person."""
+    if preview.problems:
+        raise RosterError(list(preview.problems))
+    by_email = {v.email.casefold(): v for v in stored if v.email}
+    by_name: dict[str, list[VolunteerRecord]] = {}
+    for v in stored:
+        by_name.setdefault(v.name.casefold(), []).append(v)
+    people: dict[str, list[SignUp]] = {}
+    for s in preview.signups:
+        people.setdefault(s.person, []).append(s)
+    out, errors = [], []
+    for signups in people.values():
+        first = signups[0]
+        match = by_email.get(first.email) if first.email else None
+        if match is None:
+            named = [v for v in by_name.get(first.name.casefold(), []) if not (v.email and first.email)]
+            if len(named) > 1:
+                errors.append(f'row {first.row}, {FIRST}: {len(named)} volunteers are called "{first.name}"; '
+                              "add an email to tell them apart")
+            match = named[0] if len(named) == 1 else None
+        prefs = set(match.preferences if match else ())
+        for s in signups:
+            slot = _slot_for(settings, datetime.combine(s.day, s.start), datetime.combine(s.day, s.end))
+            if slot:
+                prefs.add(Preference(s.day.weekday(), slot[1]))
+        per_week = {k: Counter(monday_of(s.day) for s in signups if s.kind == k) for k in ("shift", "meal")}
+        most = {k: max(c.values(), default=0) for k, c in per_week.items()}
+        base = match or VolunteerRecord(name=first.name, email=first.email, phone=first.phone,
+                                        does_shifts=False, max_shifts=0)
+        record = replace(base, does_shifts=base.does_shifts or most["shift"] > 0,
+                         does_meals=base.does_meals or most["meal"] > 0,
+                         max_shifts=max(base.max_shifts, most["shift"]),
+                         max_meals=max(base.max_meals, most["meal"]), preferences=tuple(sorted(prefs)))
+        out.append((record, match, signups))
+    if errors:
+        raise RosterError(errors)
+    return out
+
+
+def check_import(db: Session, data: str | bytes) -> tuple[int, int]:
+    """(people to add, people to update), or RosterError with every problem; changes nothing."""
+    preview = parse_signups(data, load_settings(db))
+    changes = _changes(preview, list_volunteers(db), load_settings(db))
+    return sum(m is None for _, m, _ in changes), sum(m is not None for _, m, _ in changes)
+
+
+def import_signups(db: Session, data: str | bytes, actor: str | None = None) -> ImportResult:
+    """Add or update every person and their dated availability, or raise RosterError and change nothing."""
+    settings = load_settings(db)
+    changes = _changes(parse_signups(data, settings), list_volunteers(db), settings)
+    added = updated = 0
+    for record, match, signups in changes:
+        stored = update_volunteer(db, record, actor) if match else add_volunteer(db, record, actor)
+        have = {(e.day, e.kind, e.start, e.end) for e in stored.exceptions}
+        for s in signups:
+            if (s.day, "extra", s.start, s.end) not in have:
+                have.add((s.day, "extra", s.start, s.end))
+                add_exception(db, stored.id, DatedException(s.day, "extra", s.start, s.end), actor)
+        added, updated = added + (match is None), updated + (match is not None)
+    audit.record(db, actor, "signups imported", "roster", f"{added} added, {updated} updated")
+    return ImportResult(added, updated)

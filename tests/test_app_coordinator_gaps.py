@@ -1,0 +1,104 @@
+"""AppTest: the coordinator's Gaps page (mark a cancellation, apply a replacement, re-plan the gaps)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from planner import views
+from planner.store import cancellations, db, plans
+from tests.fixtures.browser import publish_demo_week, signed_in
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/coordinator/gaps.py"
+
+
+def _gaps_page() -> AppTest:
+    at = signed_in(AppTest.from_file(APP, default_timeout=60), "coordinator").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_page_is_for_coordinators_only(demo_db):
+    at = signed_in(AppTest.from_file(APP, default_timeout=30), "volunteer").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert "This page is for Coordinator accounts" in at.error[0].value
+    assert not at.dataframe
+
+
+def test_without_a_published_plan_the_page_says_so(demo_db):
+    at = _gaps_page()
+    assert at.title[0].value == "Gaps and cancellations"
+    assert "Nothing is published for this week yet" in at.info[0].value
+
+
+def test_mark_a_cancellation_then_apply_the_first_suggestion(demo_db):
+    week, me, first = publish_demo_week()
+    at = _gaps_page()
+    assert "No open gaps this week." in [s.value for s in at.success]
+    at.text_input(key="cancel_reason").set_value("<b>sick</b> [x](javascript:alert(1))")
+    at.button(key="FormSubmitter:cancel_form-Mark cancellation").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert views.unescape(at.success[0].value).startswith("Cancellation marked")
+    with db.session() as s:
+        [gap] = cancellations.open_gaps(s, week)
+        assert plans.latest_published(s, week).version == first.version + 1
+    lines = [t.value for t in at.text]
+    assert any("cannot make it (<b>sick</b> [x](javascript:alert(1)))." in line for line in lines)
+    suggestions = at.dataframe[0].value
+    assert list(suggestions["Rank"])[:2] == [1, 2]
+    assert list(suggestions["Assigned this week"]) == sorted(suggestions["Assigned this week"])
+    chosen = at.selectbox(key=f"pick_{gap.id}").value
+    at.button(key=f"apply_{gap.id}").click()
+    at.run()
+    assert not at.exception, at.exception
+    shown = views.unescape(at.success[0].value)
+    assert " replaces " in shown and "Published as version" in shown
+    with db.session() as s:
+        assert cancellations.open_gaps(s, week) == []
+        [done] = cancellations.list_cancellations(s, week)
+        latest = plans.latest_published(s, week)
+    assert (done.resolution, done.replacement) == ("replaced", chosen)
+    assert latest.version == first.version + 2
+    assert (gap.slot, chosen) in {(a.slot, a.volunteer) for a in latest.assignments}
+    assert (gap.slot, gap.volunteer) not in {(a.slot, a.volunteer) for a in latest.assignments}
+    # The history keeps the cancellation and its outcome.
+    history = at.dataframe[-1].value
+    assert history.iloc[0]["Outcome"].startswith("replaced by ")
+
+
+def test_replan_the_gaps_keeps_the_rest_and_resolves_them(demo_db):
+    week, me, first = publish_demo_week()
+    with db.session() as s:
+        mine = next(a for a in first.assignments if a.volunteer == me.key)
+        cancellations.cancel(s, week, mine.slot, me.id, actor="volunteer")
+    at = _gaps_page()
+    at.button(key="replan_gaps").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any(t.value.startswith("Unfilled positions:") for t in at.text)
+    at.button(key="publish_replan").click()
+    at.run()
+    assert views.unescape(at.success[0].value).startswith("Published as version")
+    with db.session() as s:
+        assert cancellations.open_gaps(s, week) == []
+        latest = plans.latest_published(s, week)
+    assert set(first.assignments) - {mine} <= set(latest.assignments)  # everyone else stays
+    assert mine not in latest.assignments
+
+
+def test_leave_a_gap_open(demo_db):
+    week, me, first = publish_demo_week()
+    with db.session() as s:
+        mine = next(a for a in first.assignments if a.volunteer == me.key)
+        gap = cancellations.cancel(s, week, mine.slot, me.id)
+    at = _gaps_page()
+    at.button(key=f"dismiss_{gap.id}").click()
+    at.run()
+    assert views.unescape(at.info[0].value).startswith("The gap is closed")
+    with db.session() as s:
+        assert cancellations.list_cancellations(s, week)[0].resolution == "dismissed"

@@ -1,0 +1,161 @@
+"""Chromium, a fresh demo database: the coordinator's whole week, screenshot by screenshot.
+
+Log in, edit a volunteer, plan the week (timed: under 3 s from the click to the
+grid), pin someone, re-plan, publish, mark a cancellation, apply a suggested
+replacement, download the XLSX and the ICS.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from datetime import date
+
+import pytest
+from icalendar import Calendar
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+from planner import gaps, views
+from planner.store import db, plans
+from planner.store.roster import list_volunteers
+from planner.store.settings import load_settings
+from planner.validate import validate, why_not_eligible
+from planner.weekbuild import build_problem
+from tests.test_browser_signin import APP, log_in
+
+pytestmark = pytest.mark.browser
+
+PLAN_SECONDS = 3.0
+GRID = "[data-testid='stTable']"
+
+
+def _go(page: Page, title: str) -> None:
+    """Open a page from the top menu (a new URL would start a new, signed-out session)."""
+    page.get_by_role("link", name=title, exact=True).first.click()
+
+
+def _choose(page: Page, label: str, option: str, nth: int = 0) -> None:
+    """Pick `option` in the nth selectbox labelled `label` by typing it, as a user would."""
+    box = page.get_by_label(label, exact=True).nth(nth)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).first.click()
+
+
+def _shot(page: Page, artifacts, name: str) -> None:
+    page.mouse.move(5, 5)
+    page.screenshot(path=artifacts / f"flow-{name}.png", full_page=True)
+
+
+def test_the_coordinators_week_end_to_end(fresh_streamlit_server, app_page, artifacts):
+    page, url = app_page, fresh_streamlit_server.database_url
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    log_in(page, fresh_streamlit_server.url, "coordinator")
+    expect(page.get_by_role("heading", name="Plan the week")).to_be_visible()
+    _shot(page, artifacts, "01-signed-in")
+
+    # Edit a volunteer: the first row's phone, typed into the roster grid.
+    _go(page, "Roster")
+    expect(page.get_by_role("heading", name="Roster")).to_be_visible()
+    grid = page.locator("[data-testid='stDataFrame']").first
+    expect(grid).to_be_visible()
+    box = grid.bounding_box()
+    assert box is not None
+    editor = page.locator("#portal textarea, #portal input").first
+    page.mouse.dblclick(box["x"] + 40, box["y"] + 35 + 17)  # row 1, Name: its editor opens
+    expect(editor).to_be_visible()
+    page.keyboard.press("Escape")  # keep the Name cell selected, editor closed
+    expect(editor).to_have_count(0)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # Phone
+    page.keyboard.press("Enter")  # open the cell's editor, then replace its text
+    expect(editor).to_be_visible()
+    editor.fill("816-555-0177")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Saved: 1 volunteer changed, 0 added.")).to_be_visible()
+    with db.session(url) as s:
+        assert list_volunteers(s)[0].phone == "816-555-0177"
+    _shot(page, artifacts, "02-volunteer-edited")
+
+    # Plan the week, timed from the click to the grid on screen.
+    _go(page, "Plan the week")
+    plan_button = page.get_by_role("button", name="Plan", exact=True)
+    expect(plan_button).to_be_visible()
+    started = time.monotonic()
+    plan_button.click()
+    expect(page.get_by_text("New plan (not saved yet)")).to_be_visible()
+    expect(page.locator(GRID).first).to_contain_text("Morning 09:00-13:00")
+    seconds = time.monotonic() - started
+    print(f"\nplanning the demo week in the browser took {seconds:.2f} s (click to grid)")
+    (artifacts / "flow-plan-seconds.txt").write_text(f"{seconds:.3f}\n")
+    _shot(page, artifacts, "03-planned")
+    assert seconds < PLAN_SECONDS, f"planning took {seconds:.2f} s"
+
+    # Pin someone who can take the first slot, then re-plan around the pin.
+    with db.session(url) as s:
+        week = views.default_week(date.today(), load_settings(s).open_weekdays)
+        problem = build_problem(s, week)
+    first = min(problem.slots, key=lambda sl: sl.start)
+    person = next(v for v in sorted(problem.volunteers, key=lambda v: v.name.casefold())
+                  if v.trained and why_not_eligible(v, first) is None)
+    _choose(page, "Volunteer", person.name)  # the pin form's; its slot is the first one already
+    page.get_by_role("button", name="Pin to slot", exact=True).click()
+    expect(page.get_by_text(f"Pinned {person.name} to")).to_be_visible()
+    page.get_by_role("button", name="Re-plan", exact=True).click()
+    expect(page.get_by_text("New plan (not saved yet)")).to_be_visible()
+    expect(page.locator(GRID).first).to_contain_text(f"{person.name} (trained) (pinned)")
+    _shot(page, artifacts, "04-pinned-and-replanned")
+
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.get_by_text(re.compile(r"^Published as version 1\."))).to_be_visible()
+    _shot(page, artifacts, "05-published")
+
+    # Mark a cancellation on a slot someone else can fill (worked out the way the page does).
+    with db.session(url) as s:
+        problem = build_problem(s, week)
+        published = plans.latest_published(s, week)
+    assert published is not None and any(a.volunteer == person.id for a in published.assignments)
+    current = list(published.assignments)
+    gone, label = next((a, text) for a, text in views.published_choices(problem, current)
+                       if gaps.suggestions(problem, [x for x in current if x != a], a.slot,
+                                           exclude=[a.volunteer]))
+    _go(page, "Gaps")
+    expect(page.get_by_role("heading", name="Gaps and cancellations")).to_be_visible()
+    _choose(page, "Who cannot make it", label)
+    page.get_by_label("Reason (optional, kept in the history)").fill("sick child")
+    page.get_by_role("button", name="Mark cancellation", exact=True).click()
+    expect(page.get_by_text("Cancellation marked")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"cannot make it \(sick child\)\."))).to_be_visible()
+    _shot(page, artifacts, "06-cancellation-marked")
+
+    page.get_by_role("button", name="Apply", exact=True).first.click()
+    expect(page.get_by_text(re.compile(r" replaces .* Published as version 3\."))).to_be_visible()
+    expect(page.get_by_text("No open gaps this week.")).to_be_visible()
+    with db.session(url) as s:
+        latest = plans.latest_published(s, week)
+    assert latest is not None and latest.version == 3 and gone not in latest.assignments
+    assert len([a for a in latest.assignments if a.slot == gone.slot]) == len(
+        [a for a in published.assignments if a.slot == gone.slot])
+    _shot(page, artifacts, "07-replacement-applied")
+
+    # Download the week's schedule as XLSX and ICS.
+    _go(page, "Imports/exports")
+    expect(page.get_by_role("heading", name="Imports and exports")).to_be_visible()
+    expect(page.get_by_text("Exports published version 3")).to_be_visible()
+    files = {}
+    for name in ("Schedule (XLSX)", "Calendar (ICS)"):
+        with page.expect_download() as download:
+            page.locator("[data-testid='stDownloadButton']").filter(has_text=name).first.click()
+        target = artifacts / f"flow-{download.value.suggested_filename}"
+        download.value.save_as(target)
+        files[name] = target.read_bytes()
+    sheet = load_workbook(io.BytesIO(files["Schedule (XLSX)"]))["Schedule"]
+    assert sheet.max_row - 1 == len(latest.assignments)
+    events = list(Calendar.from_ical(files["Calendar (ICS)"]).walk("VEVENT"))
+    assert len(events) == len(latest.assignments)
+    _shot(page, artifacts, "08-downloads")
+    assert page.locator(APP).count() == 1
+    with db.session(url) as s:  # the published result is within the rules
+        assert validate(build_problem(s, week), list(latest.assignments)) == []

@@ -1,0 +1,108 @@
+"""Cancellations and gaps in the store, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from planner.domain import VolunteerRecord, WeeklyWindow
+from planner.problem import Assignment
+from planner.store import audit, cancellations, plans, roster
+from planner.store.db import session
+from planner.store.settings import load_settings
+
+WEEK = date(2026, 11, 30)
+FRI_AM = "2026-12-04-am"
+
+
+@pytest.fixture
+def keys(store_url: str) -> list[str]:
+    friday = (WeeklyWindow(4, time(9), time(17)),)
+    with session(store_url) as db:
+        return [roster.add_volunteer(db, VolunteerRecord(n, trained=True, check_status="cleared",
+                                                         availability=friday)).key
+                for n in ("Ana R.", "Bea B.", "Cy D.")]
+
+
+def _publish(store_url: str, assignments: list[Assignment]) -> plans.PlanVersion:
+    with session(store_url) as db:
+        plans.save_draft(db, WEEK, assignments, actor="coord")
+        return plans.publish_draft(db, WEEK, actor="coord")
+
+
+def test_cancel_publishes_a_version_without_the_person_and_opens_a_gap(store_url: str,
+                                                                      keys: list[str]) -> None:
+    ana, bea, _ = keys
+    first = _publish(store_url, [Assignment(FRI_AM, ana), Assignment(FRI_AM, bea)])
+    with session(store_url) as db:
+        plans.add_pin(db, WEEK, Assignment(FRI_AM, ana))
+        gap = cancellations.cancel(db, WEEK, FRI_AM, int(ana[1:]), reason=" sick ", actor="volunteer")
+    assert (gap.slot, gap.volunteer, gap.plan_version, gap.reason) == (FRI_AM, ana, 1, "sick")
+    assert gap.is_open
+    with session(store_url) as db:
+        versions = plans.list_versions(db, WEEK)
+        assert [v.version for v in versions] == [1, 2]
+        assert versions[0] == first  # history unchanged
+        assert versions[1].assignments == (Assignment(FRI_AM, bea),)
+        assert versions[1].published_by == "volunteer"
+        assert versions[1].unfilled == 20  # 6 shifts x 3 + 3 dinners x 1, less Bea
+        assert plans.list_pins(db, WEEK) == []
+        me = roster.get_volunteer(db, int(ana[1:]))
+        assert me is not None and [(e.day, e.kind, e.start, e.end) for e in me.exceptions] == [
+            (date(2026, 12, 4), "off", time(9), time(13))]
+        assert cancellations.open_gaps(db, WEEK) == [gap]
+        assert audit.recent(db, action="cancellation")[0].detail == f"{ana} cannot make {FRI_AM}"
+
+
+def test_cancel_refuses_someone_not_on_the_slot_and_changes_nothing(store_url: str, keys: list[str]) -> None:
+    ana, bea, _ = keys
+    with session(store_url) as db, pytest.raises(plans.PlanError, match="not on this slot"):
+        cancellations.cancel(db, WEEK, FRI_AM, ana)  # nothing published yet
+    _publish(store_url, [Assignment(FRI_AM, ana)])
+    with session(store_url) as db:
+        with pytest.raises(plans.PlanError, match=f"{bea} is not on this slot"):
+            cancellations.cancel(db, WEEK, FRI_AM, bea)
+        with pytest.raises(plans.PlanError, match="reason: longer than 200"):
+            cancellations.cancel(db, WEEK, FRI_AM, ana, reason="x" * 201)
+        with pytest.raises(plans.PlanError, match="not a volunteer id"):
+            cancellations.cancel(db, WEEK, FRI_AM, "ana")
+    with session(store_url) as db:
+        assert len(plans.list_versions(db, WEEK)) == 1 and cancellations.open_gaps(db, WEEK) == []
+
+
+def test_resolve_gap_with_a_replacement_keeps_history(store_url: str, keys: list[str]) -> None:
+    ana, bea, cy = keys
+    _publish(store_url, [Assignment(FRI_AM, ana), Assignment(FRI_AM, bea)])
+    with session(store_url) as db:
+        gap = cancellations.cancel(db, WEEK, FRI_AM, ana, actor="coord")
+    with session(store_url) as db:
+        latest = plans.latest_published(db, WEEK)
+        assert latest is not None
+        plans.publish_assignments(db, WEEK, [*latest.assignments, Assignment(FRI_AM, cy)],
+                                  based_on=latest.version, actor="coord", why="replacement")
+        done = cancellations.resolve_gap(db, gap.id, "replaced", replacement=cy, actor="coord")
+    assert (done.resolution, done.replacement, done.resolved_by) == ("replaced", cy, "coord")
+    assert not done.is_open
+    with session(store_url) as db:
+        assert cancellations.open_gaps(db, WEEK) == []
+        assert cancellations.list_cancellations(db, WEEK) == [done]
+        assert [v.version for v in plans.list_versions(db, WEEK)] == [1, 2, 3]
+        with pytest.raises(plans.PlanError, match="already resolved"):
+            cancellations.resolve_gap(db, gap.id, "dismissed")
+        with pytest.raises(plans.PlanError, match="no gap 999"):
+            cancellations.resolve_gap(db, 999, "dismissed")
+        with pytest.raises(plans.PlanError, match='"later" is not one of'):
+            cancellations.resolve_gap(db, gap.id, "later")
+
+
+def test_publish_assignments_refuses_a_stale_base(store_url: str, keys: list[str]) -> None:
+    ana, _, _ = keys
+    _publish(store_url, [Assignment(FRI_AM, ana)])
+    with session(store_url) as db, pytest.raises(plans.PlanError, match="published in the meantime"):
+        plans.publish_assignments(db, WEEK, [], based_on=None)
+
+
+def test_show_first_names_reads_the_one_team_names_setting(store_url: str) -> None:
+    with session(store_url) as db:
+        assert load_settings(db).show_first_names is False
