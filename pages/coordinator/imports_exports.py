@@ -8,17 +8,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from planner import views
+from planner import privacy, views
 from planner.io import google_forms, schedule_export, signupgenius
 from planner.io.roster_csv import export_roster, import_roster, parse_roster
-from planner.store import db, plans
+from planner.store import audit, db, plans
 from planner.store.roster import RosterError
 from planner.store.settings import load_settings
 from planner.ui_session import require_role
 from planner.weekbuild import build_problem
 
 user = require_role("coordinator")
-MAX_UPLOAD_BYTES = 1_000_000
 
 st.title("Imports and exports")
 flash = st.session_state.pop("io_flash", None)
@@ -31,9 +30,10 @@ st.caption("A roster CSV with columns name, email, phone, does, trained, backgro
            "A volunteer is matched by email, else by name. Every row is imported, or none.")
 upload = st.file_uploader("Roster CSV", type=["csv"], key=f"roster_upload:{st.session_state.get('io_v', 0)}")
 if upload is not None:
-    data = upload.getvalue()
-    if len(data) > MAX_UPLOAD_BYTES:
-        st.error(f"The file is {len(data) // 1000} kB; the limit is {MAX_UPLOAD_BYTES // 1000} kB.")
+    try:
+        data = privacy.read_upload(upload)
+    except privacy.UploadTooLarge as err:
+        st.error(str(err))
     else:
         try:
             rows = parse_roster(data)
@@ -42,6 +42,8 @@ if upload is not None:
                      "nothing was changed:")
             st.dataframe(pd.DataFrame({"Problem": err.messages}), hide_index=True, key="import_problems")
         else:
+            privacy.contact_view(user.username, "roster import preview", sum(1 for _, r in rows if r.email),
+                                 memo=st.session_state)
             preview = pd.DataFrame([{"Row": n, "Name": r.name, "Email": r.email or "", "Does": ", ".join(
                 sorted(r.does)), "Trained": r.trained, "Check": r.check_status,
                 "Availability": views.availability_text(r.availability)} for n, r in rows])
@@ -70,9 +72,10 @@ def other_import(title: str, caption: str, name: str, parse: Callable[[bytes, An
                               label_visibility="collapsed")
     if upload is None:
         return
-    data = upload.getvalue()
-    if len(data) > MAX_UPLOAD_BYTES:
-        st.error(f"The file is {len(data) // 1000} kB; the limit is {MAX_UPLOAD_BYTES // 1000} kB.")
+    try:
+        data = privacy.read_upload(upload)
+    except privacy.UploadTooLarge as err:
+        st.error(str(err))
         return
     try:
         with db.session() as s:
@@ -113,10 +116,15 @@ other_import("Import a Google Forms availability export",
              "forms", google_forms.parse_form, google_forms.check_import, google_forms.import_form)
 
 st.subheader("Export")
+def _record_roster_export() -> None:
+    with db.session() as s:
+        audit.record(s, user.username, "roster exported", "roster")
+
+
 with db.session() as s:
-    roster_csv = export_roster(s, actor=None)
+    roster_csv = export_roster(s)
 st.download_button("Download the roster (CSV)", roster_csv.encode("utf-8"), "roster.csv", "text/csv",
-                   key="export_roster")
+                   key="export_roster", on_click=_record_roster_export)
 
 with db.session() as s:
     settings = load_settings(s)

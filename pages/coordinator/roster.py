@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from planner import views
+from planner import privacy, views
 from planner.problem import CHECK_STATUSES
 from planner.store import db
 from planner.store.roster import RosterError, add_volunteer, list_volunteers, update_volunteer
@@ -24,6 +24,8 @@ for line in st.session_state.pop("roster_errors", []):
 
 with db.session() as s:
     records = list_volunteers(s)
+privacy.contact_view(user.username, "roster", sum(1 for r in records if r.email or r.phone),
+                     memo=st.session_state)
 
 for warning in views.check_warnings(
         [{"name": r.name, "background_check": r.check_status, "background_check_expires": r.check_expires}
