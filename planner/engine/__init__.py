@@ -14,6 +14,7 @@ from planner.engine.explain import unfilled_entries
 from planner.engine.goals import positions_below_target, soft_goals, unfilled_positions, weighted
 from planner.engine.linear import Level
 from planner.engine.rules import build_rules
+from planner.engine.warmstart import warm_start
 from planner.plan import Plan
 from planner.problem import Assignment, Problem, ProblemError
 from planner.validate import check_pins, measure
@@ -50,8 +51,10 @@ def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "a
     if goals:
         levels.append(Level("soft goals", weighted(goals), must_prove=False))
     backend = choose_backend(model.lp) if solver == "auto" else solver
+    # A valid plan to start from, proven optimal on levels 1-2 when it meets the flow bound.
+    start = warm_start(model, levels[0].expr, levels[1].expr)
     try:
-        solution = solve_levels(model.lp, levels, backend, time_limit, soft_seconds)
+        solution = solve_levels(model.lp, levels, backend, time_limit, soft_seconds, start)
     except InfeasibleModel:
         raise ProblemError(_lonely_trainee_pins(problem)
                            or ["pinned: the pins together break the hard rules"]) from None

@@ -1,0 +1,278 @@
+"""A fast valid plan to start the exact solvers from, and the greedy baseline.
+
+`warm_start` solves a min-cost-flow relaxation of levels 1-2 (rules 1, 3 and 5
+with the trained minimum; overlaps and trainee pairing dropped), repairs what
+the relaxation broke, and tops slots up greedily. The result obeys every hard
+rule, so CP-SAT takes it as a hint and HiGHS as a starting solution; on the
+usual weeks (no overlapping slots) it is already optimal for levels 1-2 and the
+solvers only have to prove it. When the repaired plan meets the flow's lower
+bound on levels 1-2, that bound is the proof, and `Start.proven` says so.
+
+`greedy` is the simple baseline the benchmarks compare against.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from planner.engine.linear import Expr, LinearModel, Row
+from planner.engine.rules import PlanModel
+from planner.problem import Slot
+
+Pair = tuple[str, str]  # (volunteer id, slot id)
+
+
+class _Plan:
+    """An assignment under construction that keeps rules 2-5 checkable in O(1)-ish."""
+
+    def __init__(self, m: PlanModel):
+        self.m = m
+        self.on: dict[str, list[str]] = defaultdict(list)  # slot id -> volunteer ids
+        self.slots_of: dict[str, list[Slot]] = defaultdict(list)
+        self.used: dict[tuple[str, str], int] = defaultdict(int)  # (vid, kind) -> count
+        self.trained_on: dict[str, int] = defaultdict(int)
+
+    def trained(self, vid: str) -> bool:
+        return self.m.problem.volunteer(vid).trained
+
+    def can_add(self, vid: str, slot: Slot) -> bool:
+        vol = self.m.problem.volunteer(vid)
+        if (vid, slot.id) not in self.m.x or vid in self.on[slot.id]:
+            return False
+        if len(self.on[slot.id]) >= slot.target or self.used[vid, slot.kind] >= vol.cap(slot.kind):
+            return False
+        if any(s.overlaps(slot) for s in self.slots_of[vid]):
+            return False
+        return not (slot.kind == "shift" and not vol.trained and not self.trained_on[slot.id])
+
+    def add(self, vid: str, slot: Slot) -> None:
+        self.on[slot.id].append(vid)
+        self.slots_of[vid].append(slot)
+        self.used[vid, slot.kind] += 1
+        if self.trained(vid):
+            self.trained_on[slot.id] += 1
+
+    def pairs(self) -> set[Pair]:
+        return {(vid, sid) for sid, vids in self.on.items() for vid in vids}
+
+
+def _pins(m: PlanModel) -> _Plan:
+    plan = _Plan(m)
+    for pin in m.problem.pinned:
+        plan.add(pin.volunteer, m.problem.slot(pin.slot))
+    return plan
+
+
+def _wants(plan: _Plan, slot: Slot, stage: str) -> bool:
+    if stage == "trained":
+        return plan.trained_on[slot.id] < slot.min_trained
+    return len(plan.on[slot.id]) < (slot.min if stage == "min" else slot.target)
+
+
+def _fill(plan: _Plan) -> None:
+    """Top slots up: trained minimums first, then minimums, then targets.
+
+    Slots with the fewest candidates go first, and each slot takes the
+    candidates with the fewest other options, so scarce people are kept for
+    the slots that need them.
+    """
+    m = plan.m
+    options = {vid: len(slots) for vid, slots in m.by_volunteer.items()}
+    order = sorted(m.problem.slots, key=lambda s: (len(m.by_slot[s.id]), s.start, s.id))
+    for stage in ("trained", "min", "target"):
+        for slot in order:
+            if not _wants(plan, slot, stage):
+                continue
+            pool = [v for v in m.by_slot[slot.id] if stage != "trained" or plan.trained(v)]
+            # Trained people first on a shift without one, so trainees can follow.
+            pool.sort(key=lambda v, s=slot: (not (s.kind == "shift" and plan.trained(v)
+                                                  and not plan.trained_on[s.id]), options[v], v))
+            for vid in pool:
+                if not _wants(plan, slot, stage):
+                    break
+                if plan.can_add(vid, slot):
+                    plan.add(vid, slot)
+
+
+def greedy(m: PlanModel) -> set[Pair]:
+    """The benchmarks' baseline: pins, then `_fill` alone (no flow, no solver)."""
+    plan = _pins(m)
+    _fill(plan)
+    return plan.pairs()
+
+
+def _flow(m: PlanModel) -> tuple[list[Pair], int | None]:
+    """Min-cost flow over rules 1, 3 and 5 with the contract's levels 1-2 as costs.
+
+    Nodes: source -> (volunteer, kind) -> [slot's trained node ->] slot -> sink.
+    A trained volunteer enters a slot through its trained node, whose arc to
+    the sink carries the trained minimum. For any plan that keeps the hard
+    rules, routing it through the network costs exactly
+    W * unfilled + below_target - sum(W * need + target) (need = max(min,
+    min_trained), W = sum of targets + 1), provided every slot's target is at
+    least its min and min_trained. The network drops rules 2, 4 and 6, so its
+    minimum cost plus that constant is a lower bound on W * unfilled +
+    below_target over all plans (returned second, None when the proviso
+    fails). Those costs are scaled by P + 1 (P = preferred pairs), and each
+    preferred pair's arc gets -1, so among the flows best on levels 1-2 the
+    flow gives the most preferences. Pins get a bonus on their arcs to steer
+    the flow. The bound leaves the preference and pin terms out: since the
+    preference terms sum to less than one scaled unit, and a plan uses every
+    pin, it stays valid whether or not the flow uses every pin.
+    """
+    problem = m.problem
+    weight = sum(s.target for s in problem.slots) + 1  # one unfilled position outweighs all of level 2
+    pins = set((p.volunteer, p.slot) for p in problem.pinned)
+    preferred = {pair for pair in m.x if pair[1] in problem.volunteer(pair[0]).prefers}
+    scale = len(preferred) + 1
+    pin_bonus = scale * (weight * (len(problem.slots) + 1) + 1)
+    node_of: dict[object, int] = {}
+
+    def node(key: object) -> int:
+        if key not in node_of:
+            node_of[key] = len(node_of)
+        return node_of[key]
+
+    source, sink = node("source"), node("sink")
+    tails: list[int] = []
+    heads: list[int] = []
+    caps: list[int] = []
+    costs: list[int] = []
+
+    def arc(tail: int, head: int, cap: int, cost: int) -> int:
+        tails.append(tail)
+        heads.append(head)
+        caps.append(cap)
+        costs.append(cost)
+        return len(tails) - 1
+
+    pair_arcs: list[tuple[int, Pair]] = []
+    total = 0
+    for vid, slots in m.by_volunteer.items():
+        vol = problem.volunteer(vid)
+        for kind in ("shift", "meal"):
+            mine = [s for s in slots if s.kind == kind]
+            if not mine:
+                continue
+            cap = min(vol.cap(kind), len(mine))
+            total += cap
+            arc(source, node((vid, kind)), cap, 0)
+            for slot in mine:
+                head = node((slot.id, "trained")) if vol.trained and slot.min_trained else node(slot.id)
+                cost = -pin_bonus if (vid, slot.id) in pins else -int((vid, slot.id) in preferred)
+                pair_arcs.append((arc(node((vid, kind)), head, 1, cost), (vid, slot.id)))
+    for slot in problem.slots:
+        trained_cap = min(slot.min_trained, slot.target)
+        need_cap = max(0, min(slot.min, slot.target) - trained_cap)
+        if slot.min_trained:
+            arc(node((slot.id, "trained")), sink, trained_cap, -scale * (weight + 1))
+            arc(node((slot.id, "trained")), node(slot.id), slot.target, 0)
+        arc(node(slot.id), sink, need_cap, -scale * (weight + 1))
+        arc(node(slot.id), sink, slot.target - trained_cap - need_cap, -scale)
+    arc(source, sink, total, 0)  # people left unassigned
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(np.array(tails), np.array(heads), np.array(caps),
+                                              np.array(costs))
+    flow.set_node_supply(source, total)
+    flow.set_node_supply(sink, -total)
+    if flow.solve() != flow.OPTIMAL:
+        return [], None
+    chosen = [pair for index, pair in pair_arcs if flow.flow(index) > 0]
+    steer = sum(pin_bonus if pair in pins else int(pair in preferred) for pair in chosen)
+    cost, rest = divmod(flow.optimal_cost() + steer, scale)
+    exact = rest == 0 and all(s.target >= max(s.min, s.min_trained) for s in problem.slots)
+    constant = sum(weight * max(s.min, s.min_trained) + s.target for s in problem.slots)
+    return chosen, (constant + cost if exact else None)
+
+
+def warm_start_pairs(m: PlanModel) -> tuple[set[Pair], int | None]:
+    """A plan that keeps every hard rule, built from the flow relaxation, and the flow's bound."""
+    plan = _pins(m)
+    pinned = set((p.volunteer, p.slot) for p in m.problem.pinned)
+    flow, bound = _flow(m)
+    chosen = [pair for pair in flow if pair not in pinned]
+    slot_order = {s.id: i for i, s in enumerate(m.problem.slots)}
+    # Trained people first, so the trainees that follow find a leader in place.
+    chosen.sort(key=lambda pair: (not plan.trained(pair[0]), slot_order[pair[1]], pair[0]))
+    for vid, slot_id in chosen:
+        slot = m.problem.slot(slot_id)
+        if plan.can_add(vid, slot):
+            plan.add(vid, slot)
+    _fill(plan)
+    return plan.pairs(), bound
+
+
+def _violation(row: Row, values: list[int]) -> tuple[int, int] | None:
+    """(by how much, +1 if too low / -1 if too high), or None when the row holds."""
+    activity = sum(c * values[v] for v, c in row.terms.items())
+    if row.lower is not None and activity < row.lower:
+        return row.lower - activity, 1
+    if row.upper is not None and activity > row.upper:
+        return activity - row.upper, -1
+    return None
+
+
+def complete(lp: LinearModel, fixed: dict[int, int]) -> list[int] | None:
+    """A full solution of `lp` with `fixed` values, or None.
+
+    Every other variable starts at its lower bound and is raised only as far
+    as a row demands, which gives the auxiliary variables of the plan model
+    (unfilled counts, the trainee's "led" flag, loads, working days) their
+    least consistent values. None when some row still fails.
+    """
+    values = [fixed.get(v, lo) for v, lo in enumerate(lp.lower)]
+    rows_of: dict[int, list[int]] = defaultdict(list)
+    for r, row in enumerate(lp.rows):
+        for v in row.terms:
+            if v not in fixed:
+                rows_of[v].append(r)
+    queue = list(range(len(lp.rows)))
+    queued = [True] * len(lp.rows)
+    while queue:
+        r = queue.pop()
+        queued[r] = False
+        row = lp.rows[r]
+        violation = _violation(row, values)
+        if violation is None:
+            continue
+        short, sign = violation
+        for v, c in row.terms.items():
+            if v not in fixed and sign * c > 0 and values[v] < lp.upper[v]:
+                values[v] = min(lp.upper[v], values[v] + -(-short // abs(c)))
+                for other in rows_of[v]:
+                    if not queued[other]:
+                        queued[other] = True
+                        queue.append(other)
+                break
+    return None if any(_violation(row, values) for row in lp.rows) else values
+
+
+@dataclass(frozen=True)
+class Start:
+    """A full solution to start from, proven optimal on its first `proven` levels."""
+
+    values: list[int]
+    proven: int = 0
+
+
+def warm_start(m: PlanModel, unfilled: Expr, below: Expr) -> Start | None:
+    """A valid plan for the solvers to start from.
+
+    When its W * unfilled + below_target meets the flow's lower bound, it is
+    optimal on levels 1 and 2 (no plan has fewer unfilled positions, and none
+    with as few has fewer positions below target, since below_target < W), and
+    the start says so: the solver then only works on the soft goals.
+    """
+    if any(m.outside.values()):
+        return None
+    pairs, bound = warm_start_pairs(m)
+    values = complete(m.lp, {var: int(pair in pairs) for pair, var in m.x.items()})
+    if values is None:
+        return None
+    weight = sum(s.target for s in m.problem.slots) + 1
+    proven = bound is not None and weight * unfilled.value(values) + below.value(values) == bound
+    return Start(values, 2 if proven else 0)
