@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.domain import monday_of
 from planner.problem import Assignment, Problem, Slot
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -253,149 +254,7 @@ def assignment_choices(problem: Problem, assignments: Iterable[Assignment],
 # ---------------------------------------------------------------- a volunteer's own shifts
 
 
-def my_shifts_table(problem: Problem, assignments: Iterable[Assignment], volunteer_id: str,
-                    place: str = "", today: date | None = None) -> pd.DataFrame:
-    """A volunteer's upcoming slots: date, time, place, what, coverage counts only.
-
-    Never names other volunteers: only counts of people on the slot.
-    """
-    assignments = list(assignments)
-    counts: dict[str, int] = {}
-    for a in assignments:
-        counts[a.slot] = counts.get(a.slot, 0) + 1
-    mine = [problem.slot(a.slot) for a in assignments
-            if a.volunteer == volunteer_id and problem.has_slot(a.slot)]
-    rows = []
-    for slot in _sorted_slots(mine):
-        if today is not None and slot.start.date() < today:
-            continue
-        rows.append({"Date": day_label(slot.start.date()), "Time": time_range(slot),
-                     "Place": place, "What": "Dinner" if period_name(slot) == "Dinner"
-                     else ("Meal" if slot.kind == "meal" else f"{period_name(slot)} shift"),
-                     "Coverage": coverage_label(counts.get(slot.id, 0), slot.target)})
-    return pd.DataFrame(rows, columns=["Date", "Time", "Place", "What", "Coverage"])
-
-
 # ---------------------------------------------------------------- what-if
-
-
-def whatif_sentence(candidate: Any, meal_word: str = "dinner") -> str:
-    """`Opening Thursday needs 4 more volunteers, 1 of them trained, and 1 more dinner provider.`"""
-    n, t = int(candidate.extra_volunteers), int(candidate.extra_trained)
-    m = int(candidate.extra_meal_providers)
-    opening = f"Opening {candidate.label}"
-    if n == 0 and m == 0:
-        text = f"{opening} needs no more volunteers: today's roster can staff it"
-    else:
-        parts = []
-        if n:
-            people = f"{n} more {'volunteer' if n == 1 else 'volunteers'}"
-            if t == n == 1:
-                people = "1 more trained volunteer"
-            elif t == n:
-                people += ", all of them trained"
-            elif t:
-                people += f", {t} of them trained"
-            parts.append(people)
-        if m:
-            parts.append(f"{m} more {meal_word} {'provider' if m == 1 else 'providers'}")
-        if len(parts) == 2:
-            sep = ", and " if "," in parts[0] else " and "
-            text = f"{opening} needs {parts[0]}{sep}{parts[1]}"
-        else:
-            text = f"{opening} needs {parts[0]}"
-            if not n:
-                text += "; its shifts can be staffed from today's roster"
-    if not getattr(candidate, "optimal", True):
-        text += " (best found in the time allowed, not proven to be the fewest)"
-    return text + "."
-
-
-WHATIF_COLUMNS = ["Day", "Extra volunteers", "Of them trained", "Extra meal providers", "Proven fewest"]
-
-
-def whatif_table(candidates: Iterable[Any]) -> pd.DataFrame:
-    rows = [{"Day": c.label, "Extra volunteers": int(c.extra_volunteers),
-             "Of them trained": int(c.extra_trained),
-             "Extra meal providers": int(c.extra_meal_providers),
-             "Proven fewest": "yes" if c.optimal else "no"} for c in candidates]
-    return pd.DataFrame(rows, columns=WHATIF_COLUMNS)
-
-
-def whatif_chart_data(table: pd.DataFrame) -> pd.DataFrame:
-    """Long form for a grouped bar chart: Day, Need, Count."""
-    needs = ["Extra volunteers", "Of them trained", "Extra meal providers"]
-    long = table.melt(id_vars=["Day"], value_vars=needs, var_name="Need", value_name="Count")
-    long["Count"] = long["Count"].astype(int)
-    return long
-
-
-def whatif_chart(table: pd.DataFrame) -> Any:
-    """An Altair grouped bar chart of what each candidate day needs."""
-    import altair as alt
-
-    data = whatif_chart_data(table)
-    order = list(table["Day"])
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("Day:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("Need:N", sort=["Extra volunteers", "Of them trained",
-                                                "Extra meal providers"]),
-            y=alt.Y("Count:Q", title="People to recruit", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("Need:N", title=None, legend=alt.Legend(orient="bottom"),
-                            sort=["Extra volunteers", "Of them trained", "Extra meal providers"]),
-            tooltip=["Day:N", "Need:N", "Count:Q"],
-        )
-        .properties(height=280)
-    )
-
-
-# ---------------------------------------------------------------- candidate days
-
-
-def next_weekday(after: date, weekday: int) -> date:
-    """The first date on or after `after` falling on `weekday` (0 = Monday)."""
-    return after + timedelta(days=(weekday - after.weekday()) % 7)
-
-
-def week_days(week_start: date) -> list[date]:
-    return [week_start + timedelta(days=i) for i in range(7)]
-
-
-def week_start_of(day: date) -> date:
-    """The Monday of the week holding `day`."""
-    return day - timedelta(days=day.weekday())
-
-
-def candidate_slots_like(problem: Problem, day: date, prefix: str | None = None) -> list[Slot]:
-    """Slots for an extra open day, copied from the first open day of the week:
-    same times, minimums, targets and trained minimums, moved to `day`."""
-    slots = _sorted_slots(problem.slots)
-    if not slots:
-        return []
-    template_day = slots[0].start.date()
-    prefix = prefix or f"{WEEKDAYS[day.weekday()][:3].lower()}-{day.isoformat()}"
-    out = []
-    for i, s in enumerate(x for x in slots if x.start.date() == template_day):
-        shift = datetime.combine(day, time()) - datetime.combine(template_day, time())
-        out.append(Slot(f"{prefix}-{i}", s.kind, s.start + shift, s.end + shift, s.min, s.target,
-                        s.min_trained, s.needs_background_check))
-    return out
-
-
-def open_weekdays(problem: Problem) -> set[int]:
-    return {s.start.weekday() for s in problem.slots}
-
-
-def closed_days(problem: Problem) -> list[date]:
-    """Days of the problem's week (Monday first) with no slot: the candidate days."""
-    if not problem.slots:
-        return []
-    start = week_start_of(min(s.start.date() for s in problem.slots))
-    open_days = {s.start.date() for s in problem.slots}
-    return [d for d in week_days(start) if d not in open_days]
 
 
 # ---------------------------------------------------------------- check expiry
@@ -811,7 +670,7 @@ def pin_problems(problem: Problem, pin: Assignment) -> list[str]:
 
 def week_choices(today: date, weeks_back: int = 4, weeks_ahead: int = 8) -> list[tuple[date, str]]:
     """Mondays around today with labels `Week of Mon 30 Nov 2026`."""
-    this = week_start_of(today)
+    this = monday_of(today)
     out = []
     for i in range(-weeks_back, weeks_ahead + 1):
         monday = this + timedelta(weeks=i)
@@ -823,7 +682,7 @@ def week_choices(today: date, weeks_back: int = 4, weeks_ahead: int = 8) -> list
 def default_week(today: date, open_weekdays: Iterable[int]) -> date:
     """This week while it still has an open day to come, else next week."""
     days = list(open_weekdays)
-    this = week_start_of(today)
+    this = monday_of(today)
     if days and today.weekday() <= max(days):
         return this
     return this + timedelta(weeks=1)
