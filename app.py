@@ -63,6 +63,9 @@ PAGES = (
     PageSpec("pages/coordinator/imports_exports.py", "Imports/exports", "imports", ":material/import_export:",
              ("coordinator",)),
     PageSpec("pages/coordinator/audit.py", "Audit log", "audit", ":material/policy:", ("coordinator",)),
+    PageSpec("pages/coordinator/checkin.py", "Check-in", "checkin", ":material/how_to_reg:",
+             ("coordinator",)),
+    PageSpec("pages/coordinator/reports.py", "Reports", "reports", ":material/bar_chart:", ("coordinator",)),
     PageSpec("pages/leadership/whatif.py", "What-if", "whatif", ":material/query_stats:",
              ("leadership", "coordinator")),
     PageSpec("pages/volunteer/my_shifts.py", "My shifts", "my-shifts", ":material/event:", ("volunteer",)),
@@ -75,6 +78,9 @@ def _navigation(role: str | None) -> st.Page:
     """All pages, so a deep link reaches its page's role gate; only the role's pages in the menu."""
     pages = [st.Page(_home, title="Log in", url_path="login", icon=":material/login:", default=True,
                      visibility="visible" if role is None else "hidden")]
+    if role == "coordinator" and st.session_state.get("checkin_kiosk"):  # checkin.KIOSK_KEY: only the kiosk
+        return st.navigation([st.Page("pages/coordinator/checkin.py", title="Check-in", url_path="checkin")],
+                             position="hidden")
     pages += [st.Page(p.script, title=p.title, url_path=p.url_path, icon=p.icon,
                       visibility="visible" if role in p.roles else "hidden") for p in PAGES]
     return st.navigation(pages, position="top" if role else "hidden")

@@ -414,6 +414,22 @@ def _cell(column: str, value: Any) -> tuple[Any, str | None]:
     return tuple(sorted(set(windows))), None
 
 
+def _cells(where: str, row: Mapping[str, Any], errors: list[str]) -> tuple[dict[str, Any], bool]:
+    """The editor's cells as record fields; each bad cell adds a message naming its row and column."""
+    values: dict[str, Any] = {}
+    bad = False
+    for column, value in row.items():
+        if column not in ROSTER_COLUMNS:
+            continue
+        parsed, error = _cell(column, value)
+        if error:
+            errors.append(f'{where}, column "{column}": {error}')
+            bad = True
+        else:
+            values[ROSTER_COLUMNS[column]] = parsed
+    return values, bad
+
+
 def _record_errors(where: str, record: Any) -> list[str]:
     out = []
     for problem in record.problems():
@@ -445,16 +461,7 @@ def roster_edit(records: Sequence[Any], state: Mapping[str, Any]) -> RosterEdit:
             continue
         record = records[i]
         where = f"Row {i + 1} ({record.name})"
-        values, bad = {}, False
-        for column, value in change.items():
-            if column not in ROSTER_COLUMNS:
-                continue
-            parsed, error = _cell(column, value)
-            if error:
-                errors.append(f'{where}, column "{column}": {error}')
-                bad = True
-            else:
-                values[ROSTER_COLUMNS[column]] = parsed
+        values, bad = _cells(where, change, errors)
         if bad or not values:
             continue
         new = replace(record, **values)
@@ -465,16 +472,7 @@ def roster_edit(records: Sequence[Any], state: Mapping[str, Any]) -> RosterEdit:
             updated.append(new)
     for j, row in enumerate(state.get("added_rows") or []):
         where = f"New row {j + 1}"
-        values, bad = {}, False
-        for column, value in row.items():
-            if column not in ROSTER_COLUMNS:
-                continue
-            parsed, error = _cell(column, value)
-            if error:
-                errors.append(f'{where}, column "{column}": {error}')
-                bad = True
-            else:
-                values[ROSTER_COLUMNS[column]] = parsed
+        values, bad = _cells(where, row, errors)
         if not values and not bad:
             continue  # an empty row the editor added
         if "name" not in values and not bad:

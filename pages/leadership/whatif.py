@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from planner import leadership, views
+from planner import leadership, reports, views
 from planner.problem import ProblemError
 from planner.store import db
 from planner.store.settings import load_settings
@@ -25,12 +25,16 @@ st.caption("For each day on its own: the fewest people to recruit so that day is
 
 with db.session() as s:
     settings = load_settings(s)
+    measured = reports.measured_no_show_rate(s)  # issue 8: history sets the buffer's default
 week = views.default_week(date.today(), settings.open_weekdays)
 closed = [d for d in range(7) if d not in settings.open_weekdays]
 if not closed:
     st.info("The center already opens every day of the week.")
     st.stop()
 
+if measured is not None:
+    st.caption(f"Measured no-show rate over the last year: {leadership.percent(measured)}; "
+               "the buffer starts there.")
 with st.form("whatif_form"):
     days = st.multiselect("Candidate days", closed, default=closed, format_func=lambda d: views.WEEKDAYS[d],
                           key="whatif_days")
@@ -38,9 +42,12 @@ with st.form("whatif_form"):
     c1, c2, c3 = st.columns(3)
     max_shifts = c1.number_input("Shifts a week, at most", 1, 14, 1, key="recruit_shifts")
     max_meals = c2.number_input("Meals a week, at most", 0, 7, 1, key="recruit_meals")
-    buffer = c3.number_input("No-show buffer (%)", 0, 50, 15, step=5, key="whatif_buffer",
+    buffer = c3.number_input("No-show buffer (%)", 0, 50, reports.buffer_percent(measured), step=5,
+                             key="whatif_buffer",
                              help="Also plan each shift so that, with this share of people absent, "
-                                  "its minimum still comes. 0 turns it off.")
+                                  "its minimum still comes. 0 turns it off. "
+                                  + ("Starts at the no-show rate measured at check-in over the last year."
+                                     if measured is not None else ""))
     available = st.radio("Recruits are available", ["candidate", "any"], horizontal=True,
                          format_func={"candidate": "only on the new day",
                                       "any": "on any day we open"}.get, key="recruit_available")

@@ -8,6 +8,7 @@ importing and exporting again gives the same bytes.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -24,6 +25,11 @@ from planner.store.roster import RosterError, add_volunteer, list_volunteers, up
 
 COLUMNS = ("name", "email", "phone", "does", "trained", "background_check", "background_check_expires",
            "max_shifts_per_week", "max_meals_per_week", "availability")
+MAX_BYTES = 1_000_000  # about 5,000 full rows; a center has tens
+MAX_ROWS = 2_000
+MAX_CAP = 21  # three shifts a day, as the roster editor allows
+MAX_EMAIL = 254  # the column's length
+DELIMITERS = (",", ";", "\t")
 _YES = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
 
 
@@ -55,10 +61,14 @@ def _header(cells: list[str], errors: list[str]) -> list[str | None]:
 
 
 def _whole(text: str, default: int, place: str, errors: list[str]) -> int:
+    """ASCII digits only (`"١".isdigit()` is true), and small, so a typo cannot overflow a column."""
     if not text:
         return default
-    if not text.isdigit():
+    if not re.fullmatch(r"[0-9]+", text):
         errors.append(f'{place}: "{text}" is not a whole number >= 0')
+        return default
+    if int(text) > MAX_CAP:
+        errors.append(f'{place}: "{text}" is more than {MAX_CAP}')
         return default
     return int(text)
 
@@ -99,23 +109,82 @@ def _record(cells: dict[str, str], place: str, errors: list[str]) -> VolunteerRe
         does_shifts="shift" in does, does_meals="meal" in does, trained=bool(trained), check_status=status,
         check_expires=expires, max_shifts=max_shifts, max_meals=max_meals,
         availability=tuple(sorted(set(windows))))
+    if len(cells.get("email", "")) > MAX_EMAIL:
+        found.append(f"email: longer than {MAX_EMAIL} characters")
     reported = {message.split(":")[0] for message in found}
     found += [m for m in record.problems() if m.split(":")[0] not in reported]
     errors.extend(f"{place}, {message}" for message in found)
     return record
 
 
+def decode(data: str | bytes) -> str:
+    """UTF-8 (a BOM is fine) or UTF-16 with its BOM; other bytes are refused, naming the row.
+
+    Guessing Windows-1252 would import a wrong letter without a word, so the
+    coordinator is asked to save the file as CSV UTF-8 instead.
+    """
+    if len(data) > MAX_BYTES:
+        raise RosterError([f"file: {len(data):,} bytes, more than the {MAX_BYTES:,} a roster may have"])
+    if isinstance(data, str):
+        text = data
+    elif b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        row = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise RosterError([f"file: NUL bytes from row {row} on; is it UTF-16 without a byte order mark? "
+                           'Save it as "CSV UTF-8" and import it again'])
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise RosterError([f"file: not UTF-16 text (byte {err.start}) although it starts like it"]) \
+                from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            row = data.count(b"\n", 0, err.start) + 1
+            raise RosterError([f"file: not UTF-8 text (row {row}: byte 0x{data[err.start]:02x}); "
+                               'save it as "CSV UTF-8" and import it again']) from None
+    if "\x00" in text:
+        row = text.count("\n", 0, text.index("\x00")) + 1
+        raise RosterError([f"row {row}: a NUL character; roster cells hold text only"])
+    return text.removeprefix("\ufeff")
+
+
+def _delimiter(first_line: str) -> str:
+    """Comma, else the semicolon or tab that splits the header into the most known columns.
+
+    Spreadsheets set to a European locale save semicolons; "Unicode text" saves tabs.
+    """
+    def known(delimiter: str) -> int:
+        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        return sum(_key(c) in _KEYS for c in cells)
+
+    return max(DELIMITERS, key=known)  # ties go to the comma, listed first
+
+
+def _rows(text: str) -> list[list[str]]:
+    lines = text.splitlines()
+    delimiter = _delimiter(lines[0]) if lines else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for cells in reader:
+            rows.append(cells)
+            if len(rows) > MAX_ROWS + 1:
+                raise RosterError([f"row {len(rows)}: more than {MAX_ROWS:,} volunteers in one file; "
+                                   "split it"])
+    except csv.Error as err:
+        raise RosterError([f"row {len(rows) + 1}: {err}"]) from None
+    return rows
+
+
 def parse_roster(text: str | bytes) -> list[tuple[int, VolunteerRecord]]:
     """(row number, record) for every non-blank row, or RosterError naming every problem."""
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise RosterError([f"file: not UTF-8 text (byte {err.start})"]) from None
-    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+    rows = _rows(decode(text))
     errors: list[str] = []
     if not rows or not any(c.strip() for c in rows[0]):
-        raise RosterError(["row 1, header: the first row must name the columns"])
+        raise RosterError(["row 1, header: the first row must name the columns"
+                           + ("" if rows else " (the file is empty)")])
     columns = _header(rows[0], errors)
     if errors:
         raise RosterError(errors)
@@ -123,10 +192,10 @@ def parse_roster(text: str | bytes) -> list[tuple[int, VolunteerRecord]]:
     for number, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) > len(columns):
+        if len(cells) != len(columns):
             errors.append(f"row {number}: {len(cells)} cells, but the header names {len(columns)}")
             continue
-        values = {col: restore(cell.strip()) for col, cell in zip(columns, cells, strict=False) if col}
+        values = {col: restore(cell.strip()) for col, cell in zip(columns, cells, strict=True) if col}
         record = _record(values, f"row {number}", errors)
         key = (record.email or "").casefold() or record.name.casefold()
         field = "email" if record.email else "name"
@@ -134,6 +203,8 @@ def parse_roster(text: str | bytes) -> list[tuple[int, VolunteerRecord]]:
             errors.append(f'row {number}, {field}: "{getattr(record, field)}" is also on row {seen[key]}')
         seen[key] = number
         out.append((number, record))
+    if not out and not errors:
+        errors.append("row 2: no volunteers under the header")
     if errors:
         raise RosterError(errors)
     return out
@@ -160,13 +231,14 @@ def import_roster(db: Session, text: str | bytes, actor: str | None = None) -> I
     if errors:
         raise RosterError(errors)
     added = updated = 0
-    for record, match in plan:
-        if match is None:
-            add_volunteer(db, record, actor)
-            added += 1
-        else:
-            update_volunteer(db, replace(record, id=match.id, preferences=match.preferences), actor)
-            updated += 1
+    with db.begin_nested():  # all rows or none, even when the caller goes on after an error
+        for record, match in plan:
+            if match is None:
+                add_volunteer(db, record, actor)
+                added += 1
+            else:
+                update_volunteer(db, replace(record, id=match.id, preferences=match.preferences), actor)
+                updated += 1
     audit.record(db, actor, "roster imported", "roster", f"{added} added, {updated} updated")
     return ImportResult(added, updated)
 

@@ -1,9 +1,10 @@
-"""Command-line verbs for the store: init-db, import-roster, export-roster, create-user.
+"""Command-line verbs for the store: init-db, import-roster, export-roster, create-user, backup, restore.
 
-Every verb first brings the database to the newest schema, so a fresh
-checkout works in any order. Bad input exits 2 with one line per problem on
-standard error; nothing is written then. The database modules are imported
-inside each verb, so `solve` and `check` do not pay for them at start-up.
+Every verb but `backup` first brings the database to the newest schema, so a
+fresh checkout works in any order (`restore` does so after restoring). Bad
+input exits 2 with one line per problem on standard error; nothing is written
+then. The database modules are imported inside each verb, so `solve` and
+`check` do not pay for them at start-up.
 """
 
 from __future__ import annotations
@@ -33,6 +34,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     user.add_argument("username")
     user.set_defaults(handler=create_user_cmd)
+    back = subparsers.add_parser("backup", help="write a full backup: FILE.json (any database) or "
+                                 "FILE.sqlite3 (SQLite online backup); default: a stamped file beside "
+                                 "the SQLite database or in data/backups/")
+    back.add_argument("file", metavar="FILE", nargs="?")
+    back.set_defaults(handler=backup_cmd)
+    rest = subparsers.add_parser("restore", help="replace all data with a backup (JSON or SQLite copy), "
+                                 "in one transaction; the data it replaces is backed up first")
+    rest.add_argument("file", metavar="FILE")
+    rest.set_defaults(handler=restore_cmd)
 
 
 def _fail(messages: list[str]) -> int:
@@ -112,4 +122,40 @@ def create_user_cmd(args: argparse.Namespace) -> int:
     except AccountError as err:
         return _fail([str(err)])
     print(f"created {account.role} {account.username}", file=sys.stderr)
+    return 0
+
+
+def backup_cmd(args: argparse.Namespace) -> int:
+    from planner.store.backup import BackupError, backup
+
+    try:
+        path = backup(target=Path(args.file) if args.file else None)
+    except (BackupError, OSError) as err:
+        return _fail([f"backup: {err}"])
+    print(f"backup written: {path}", file=sys.stderr)
+    return 0
+
+
+def restore_cmd(args: argparse.Namespace) -> int:
+    """Into an empty database at the backup's schema revision, or one already at that revision."""
+    from planner.store.backup import BackupError, backup, current_revision, has_data, read_backup, restore
+    from planner.store.db import migrate
+
+    try:
+        data = read_backup(Path(args.file))
+        revision = current_revision()
+        if revision is None and data.get("revision"):
+            migrate(revision=data["revision"])
+        elif revision != data.get("revision"):
+            return _fail([f"{args.file}: the backup is of schema revision {data.get('revision')}, the "
+                          f"database is at {revision}; restore it into a new, empty database "
+                          "(DATABASE_URL) instead"])
+        saved = backup(reason="before-restore") if has_data() else None
+        counts = restore(None, data)
+    except BackupError as err:
+        return _fail([str(err)])
+    migrate()
+    if saved is not None:
+        print(f"the replaced data was backed up to {saved}", file=sys.stderr)
+    print(f"{args.file}: restored {sum(counts.values())} rows in {len(counts)} tables", file=sys.stderr)
     return 0

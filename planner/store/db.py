@@ -2,25 +2,65 @@
 
 One engine per process and URL (Streamlit reruns scripts, so creating engines
 per run would leak connections); one `session()` per unit of work.
+
+SQLite allows one writer at a time. A session therefore starts with
+`BEGIN IMMEDIATE`, taking the write lock before the caller reads anything:
+two sessions can no longer both read a record and then overwrite each other,
+and a busy database makes the session wait (busy timeout) and retry at its
+start, where nothing has been done yet. A database still locked after that
+surfaces as `DatabaseBusy`, a message fit to show, never SQLite's raw text.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE = ROOT / "data" / "planner.sqlite3"
+BUSY_TIMEOUT_MS = 5000
+BEGIN_ATTEMPTS = 3  # each waits up to the busy timeout
 
 _engines: dict[str, Engine] = {}
 _factories: dict[str, sessionmaker[Session]] = {}
+
+
+class DatabaseBusy(RuntimeError):
+    """The database stayed locked by other writers; nothing of this unit of work was saved."""
+
+    def __init__(self) -> None:
+        message = ("The planner is busy saving other changes and could not save yours; nothing was "
+                   "changed. Please try again in a moment.")
+        super().__init__(message)
+        self.messages = [message]
+
+
+class StaleEdit(ValueError):
+    """Someone else saved the record after the user loaded it; `yours` keeps the user's input.
+
+    `current` is the record as now stored, `changes` names each field where it
+    differs from the user's input, so a page can show both and let them redo.
+    """
+
+    def __init__(self, what: str, expected: int, current_version: int, changes: list[str],
+                 current: Any = None, yours: Any = None) -> None:
+        detail = "; ".join(changes) if changes else "no field differs from your input"
+        message = (f"{what}: changed by someone else since you opened it (your version {expected}, "
+                   f"now {current_version}); now stored: {detail}. Your input is kept; check it and "
+                   "save again.")
+        ValueError.__init__(self, message)
+        self.messages = [message]
+        self.expected, self.current_version, self.changes = expected, current_version, changes
+        self.current, self.yours = current, yours
 
 
 def database_url(url: str | None = None) -> str:
@@ -32,13 +72,26 @@ def database_url(url: str | None = None) -> str:
     return url
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    """Leave BEGIN to `_sqlite_begin` (pysqlite's own deferred BEGIN cannot be made IMMEDIATE)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    readonly = connection.get_execution_options().get("planner_readonly", False)
+    connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def is_locked(err: BaseException) -> bool:
+    """SQLite's `database is locked` / `database table is locked` / busy errors."""
+    text = str(getattr(err, "orig", err)).lower()
+    return "database is locked" in text or "is busy" in text or "table is locked" in text
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -49,8 +102,9 @@ def get_engine(url: str | None = None) -> Engine:
             database = url.split(":///", 1)[-1]
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"timeout": 5})
-            event.listen(engine, "connect", _sqlite_pragmas)
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            event.listen(engine, "connect", _sqlite_connect)
+            event.listen(engine, "begin", _sqlite_begin)
         else:
             engine = create_engine(url, pool_pre_ping=True)
         _engines[url] = engine
@@ -67,12 +121,54 @@ def dispose_engine(url: str | None = None) -> None:
         engine.dispose()
 
 
-@contextmanager
-def session(url: str | None = None) -> Iterator[Session]:
-    """A unit of work: committed when the block ends, rolled back if it raises."""
+def _open(url: str | None, readonly: bool) -> Session:
+    """A session whose transaction has begun; a locked SQLite database is retried here."""
     get_engine(url)
-    with _factories[database_url(url)]() as db, db.begin():
+    factory = _factories[database_url(url)]
+    for attempt in range(BEGIN_ATTEMPTS):
+        db = factory()
+        try:
+            db.connection(execution_options={"planner_readonly": readonly})
+            return db
+        except OperationalError as err:
+            db.close()
+            if not is_locked(err):
+                raise
+            if attempt == BEGIN_ATTEMPTS - 1:
+                raise DatabaseBusy() from None
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def session(url: str | None = None, *, readonly: bool = False) -> Iterator[Session]:
+    """A unit of work: committed when the block ends, rolled back if it raises.
+
+    On SQLite the write lock is taken at the start (see the module docstring);
+    `readonly=True` skips that for blocks that only read. Do not nest sessions
+    on one SQLite database in one thread: the inner one would wait for the outer.
+    """
+    db = _open(url, readonly)
+    try:
         yield db
+        db.commit()
+    except OperationalError as err:
+        db.rollback()
+        if is_locked(err):
+            raise DatabaseBusy() from None
+        raise
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        db.close()
+
+
+@contextmanager
+def write_connection(url: str | None = None) -> Iterator[Connection]:
+    """A Core connection inside one write transaction (restores work table by table)."""
+    with session(url) as db:
+        yield db.connection()
 
 
 def alembic_config(url: str | None = None) -> Any:
@@ -84,11 +180,36 @@ def alembic_config(url: str | None = None) -> Any:
     return config
 
 
-def migrate(url: str | None = None, revision: str = "head") -> None:
-    """Upgrade the database to `revision` (used by `init-db` and the tests)."""
+def pending_upgrade(url: str | None = None, revision: str = "head") -> str | None:
+    """The revision an upgrade to `revision` would reach, or None when it would run nothing."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(url))
+    with get_engine(url).connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    wanted = {r.revision for r in script.get_revisions(revision) if r is not None}
+    reached = {r.revision for head in current for r in script.iterate_revisions(head, "base")}
+    return None if wanted <= reached else ",".join(sorted(wanted))
+
+
+def migrate(url: str | None = None, revision: str = "head") -> Path | None:
+    """Upgrade the database to `revision`; returns the backup taken first when it held data.
+
+    The backup is a SQLite copy beside the database file, or a JSON dump in
+    `data/backups/` for PostgreSQL (see `planner.store.backup.default_path`),
+    so a failed or regretted upgrade can be undone with `restore`.
+    """
     from alembic import command
 
+    from planner.store import backup
+
+    target = pending_upgrade(url, revision)
+    taken = None
+    if target is not None and backup.has_data(url):
+        taken = backup.backup(url, reason=f"before-{target}")
     command.upgrade(alembic_config(url), revision)
+    return taken
 
 
 def downgrade(url: str | None = None, revision: str = "base") -> None:

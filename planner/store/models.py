@@ -63,6 +63,9 @@ class CenterSettingsRow(Base):
     meal_min: Mapped[int] = mapped_column(Integer)
     meal_target: Mapped[int] = mapped_column(Integer)
     show_team_first_names: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Optimistic locking (issue 7): bumped by every UPDATE; a save that read another value is stale.
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
 
 
 class VolunteerRow(Base):
@@ -87,6 +90,9 @@ class VolunteerRow(Base):
     erased_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic locking (issue 7): bumped by every UPDATE; a save that read another value is stale.
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
 
     windows: Mapped[list[WindowRow]] = relationship(
         back_populates="volunteer", cascade="all, delete-orphan",
@@ -159,6 +165,11 @@ class PlanRow(Base):
     created_by: Mapped[str | None] = mapped_column(String(40))
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
     published_by: Mapped[str | None] = mapped_column(String(40))
+    # Optimistic locking of the draft (issue 7); published versions never change.
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The publish request that made this version: a repeated request (a double click) finds it.
+    publish_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    __mapper_args__ = {"version_id_col": row_version}
     assignments: Mapped[list[AssignmentRow]] = relationship(
         cascade="all, delete-orphan", order_by="[AssignmentRow.slot, AssignmentRow.volunteer_id]")
 

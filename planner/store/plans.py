@@ -3,6 +3,12 @@
 A week has at most one draft (`version` NULL) that the coordinator edits and
 re-solves; publishing turns it into version 1, 2, ... which is never changed
 again, so what volunteers were told stays on record.
+
+Reliability (issue 7): a publish writes the version and all its assignments
+in one transaction, with the week's row locked so publishes of a week queue
+up. A `key` (one per publish button shown) makes a publish idempotent: a
+double click or a retried request returns the version the first one made. The
+draft is optimistically locked: pass `draft_version` as `expected_version`.
 """
 
 from __future__ import annotations
@@ -17,11 +23,16 @@ from sqlalchemy.orm import Session
 from planner.domain import volunteer_id_from_key, volunteer_key
 from planner.problem import Assignment
 from planner.store import audit
+from planner.store.db import StaleEdit
 from planner.store.models import AssignmentRow, PinRow, PlanRow, VolunteerRow, WeekRow, utcnow
 
 
 class PlanError(ValueError):
     """A refused plan change, with a message fit to show."""
+
+
+class StaleDraft(StaleEdit, PlanError):
+    """The draft was saved or published by someone else since it was loaded."""
 
 
 @dataclass(frozen=True)
@@ -42,8 +53,10 @@ class PlanVersion:
         return self.version is None
 
 
-def _week(db: Session, week_start: date, create: bool = False) -> WeekRow | None:
-    row = db.scalar(select(WeekRow).where(WeekRow.start == week_start))
+def _week(db: Session, week_start: date, create: bool = False, lock: bool = False) -> WeekRow | None:
+    """The week's row; `lock` holds it FOR UPDATE, so a week's publishes run one after another."""
+    query = select(WeekRow).where(WeekRow.start == week_start)
+    row = db.scalar(query.with_for_update() if lock else query)
     if row is None and create:
         row = WeekRow(start=week_start)
         db.add(row)
@@ -55,6 +68,25 @@ def _version(row: PlanRow, week_start: date) -> PlanVersion:
     return PlanVersion(week_start, row.version, row.status, row.unfilled, row.below_target, row.created_at,
                        row.created_by, row.published_at, row.published_by,
                        tuple(Assignment(a.slot, volunteer_key(a.volunteer_id)) for a in row.assignments))
+
+
+def _published_by_key(db: Session, key: str | None, week_start: date) -> PlanVersion | None:
+    row = db.scalar(select(PlanRow).where(PlanRow.publish_key == key)) if key else None
+    return _version(row, week_start) if row is not None else None
+
+
+def _check_draft(row: PlanRow | None, expected: int | None, week_start: date) -> None:
+    current = row.row_version if row is not None else 0
+    if expected is not None and current != expected:
+        what = "the draft was discarded or published" if row is None else "the draft was saved again"
+        raise StaleDraft(f"week {week_start} draft", expected, current, [what])
+
+
+def draft_version(db: Session, week_start: date) -> int:
+    """The draft's `row_version` for `expected_version`; 0 when there is no draft."""
+    week = _week(db, week_start)
+    row = _draft_row(db, week) if week else None
+    return row.row_version if row is not None else 0
 
 
 def _draft_row(db: Session, week: WeekRow) -> PlanRow | None:
@@ -77,12 +109,13 @@ def _volunteer_ids(db: Session, items: Iterable[Assignment]) -> list[tuple[str, 
 
 def save_draft(db: Session, week_start: date, assignments: Iterable[Assignment], *, status: str = "",
                unfilled: int | None = None, below_target: int | None = None,
-               actor: str | None = None) -> PlanVersion:
+               actor: str | None = None, expected_version: int | None = None) -> PlanVersion:
     """Replace the week's draft (creating it when there is none)."""
-    week = _week(db, week_start, create=True)
+    week = _week(db, week_start, create=True, lock=True)
     assert week is not None
     pairs = _volunteer_ids(db, assignments)
     row = _draft_row(db, week)
+    _check_draft(row, expected_version, week_start)
     if row is None:
         row = PlanRow(week_id=week.id, version=None)
         db.add(row)
@@ -108,12 +141,18 @@ def discard_draft(db: Session, week_start: date, actor: str | None = None) -> No
         audit.record(db, actor, "draft discarded", f"week {week_start}")
 
 
-def publish_draft(db: Session, week_start: date, actor: str | None = None) -> PlanVersion:
-    """The draft becomes the next numbered, immutable version."""
-    week = _week(db, week_start)
+def publish_draft(db: Session, week_start: date, actor: str | None = None, *, key: str | None = None,
+                  expected_version: int | None = None) -> PlanVersion:
+    """The draft becomes the next numbered, immutable version; a repeated `key` returns that version."""
+    week = _week(db, week_start, lock=True)
+    done = _published_by_key(db, key, week_start)
+    if done is not None:
+        return done
     row = _draft_row(db, week) if week else None
     if week is None or row is None:
         raise PlanError(f"week {week_start}: there is no draft to publish")
+    _check_draft(row, expected_version, week_start)
+    row.publish_key = key
     last = db.scalar(select(func.max(PlanRow.version)).where(PlanRow.week_id == week.id))
     row.version = (last or 0) + 1
     row.published_at, row.published_by = utcnow(), actor
@@ -125,14 +164,18 @@ def publish_draft(db: Session, week_start: date, actor: str | None = None) -> Pl
 def publish_assignments(db: Session, week_start: date, assignments: Iterable[Assignment], *,
                         based_on: int | None, status: str = "edited", unfilled: int | None = None,
                         below_target: int | None = None, actor: str | None = None,
-                        why: str = "") -> PlanVersion:
+                        why: str = "", key: str | None = None) -> PlanVersion:
     """Publish a changed plan at once (a cancellation, a replacement), leaving any draft alone.
 
     `based_on` is the version the change was made from; when someone published
-    in between, the change is refused rather than silently undoing theirs.
+    in between, the change is refused rather than silently undoing theirs. A
+    repeated `key` returns the version the first request made.
     """
-    week = _week(db, week_start, create=True)
+    week = _week(db, week_start, create=True, lock=True)
     assert week is not None
+    done = _published_by_key(db, key, week_start)
+    if done is not None:
+        return done
     last = db.scalar(select(func.max(PlanRow.version)).where(PlanRow.week_id == week.id))
     if last != based_on:
         raise PlanError(f"week {week_start}: version {last} was published in the meantime; "
@@ -141,7 +184,7 @@ def publish_assignments(db: Session, week_start: date, assignments: Iterable[Ass
     now = utcnow()
     row = PlanRow(week_id=week.id, version=(last or 0) + 1, status=status, unfilled=unfilled,
                   below_target=below_target, created_at=now, created_by=actor, published_at=now,
-                  published_by=actor,
+                  published_by=actor, publish_key=key,
                   assignments=[AssignmentRow(slot=slot, volunteer_id=vid) for slot, vid in pairs])
     db.add(row)
     db.flush()

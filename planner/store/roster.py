@@ -1,8 +1,17 @@
-"""Volunteers with their availability, time off and preferences."""
+"""Volunteers with their availability, time off and preferences.
+
+Edits are optimistically locked: a page keeps the `row_version` it loaded
+(`volunteer_versions`) and passes it as `expected_version`; when someone else
+saved the volunteer in between, the save raises `StaleVolunteer` (a
+`RosterError` and a `StaleEdit`) naming what they changed, and writes nothing.
+The row is read `FOR UPDATE`, so on PostgreSQL two saves cannot both pass the
+check; on SQLite the session's `BEGIN IMMEDIATE` does the same.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -10,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from planner.domain import EXCEPTION_KINDS, DatedException, Preference, VolunteerRecord, WeeklyWindow
 from planner.store import audit
+from planner.store.db import StaleEdit
 from planner.store.models import ExceptionRow, PinRow, PreferenceRow, UserRow, VolunteerRow, WindowRow, utcnow
 
 _FIELDS = ("name", "email", "phone", "does_shifts", "does_meals", "trained", "check_status",
@@ -22,6 +32,48 @@ class RosterError(ValueError):
     def __init__(self, messages: list[str]):
         super().__init__("\n".join(messages))
         self.messages = messages
+
+
+class StaleVolunteer(StaleEdit, RosterError):
+    """A stale volunteer save: pages that show a RosterError's messages show this one too."""
+
+
+def volunteer_versions(db: Session) -> dict[int, int]:
+    """Each volunteer's `row_version`, for the page to keep beside the records it shows.
+
+    Rows, not columns, are selected: in the session that read the records they
+    are the same objects, so each version belongs to the data shown (on
+    PostgreSQL a second statement could otherwise see a newer commit).
+    """
+    return {row.id: row.row_version for row in db.scalars(select(VolunteerRow))}
+
+
+def _differences(current: VolunteerRecord, yours: VolunteerRecord) -> list[str]:
+    names = (*_FIELDS, "availability", "preferences")
+    return [f"{name} {_shown(getattr(current, name))} (yours: {_shown(getattr(yours, name))})"
+            for name in names if getattr(current, name) != getattr(yours, name)]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, tuple):
+        return '"' + "; ".join(str(v) for v in value) + '"'
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
+def _check_version(row: VolunteerRow, expected: int | None, yours: VolunteerRecord | None = None) -> None:
+    if expected is None or row.row_version == expected:
+        return
+    current = to_record(row)
+    raise StaleVolunteer(f"volunteer {row.id} ({row.name})", expected, row.row_version,
+                         _differences(current, yours) if yours is not None else [], current, yours)
+
+
+def _touch(row: VolunteerRow) -> None:
+    """Force an UPDATE of the row, so a change of its children bumps `row_version` too.
+
+    Called before the first flush of a change, so one change bumps the version once.
+    """
+    row.updated_at = utcnow()
 
 
 def to_record(row: VolunteerRow) -> VolunteerRecord:
@@ -60,28 +112,39 @@ def add_volunteer(db: Session, record: VolunteerRecord, actor: str | None = None
     return to_record(row)
 
 
-def update_volunteer(db: Session, record: VolunteerRecord, actor: str | None = None) -> VolunteerRecord:
-    """Overwrite fields, weekly availability and preferences; exceptions have their own functions."""
+def update_volunteer(db: Session, record: VolunteerRecord, actor: str | None = None, *,
+                     expected_version: int | None = None) -> VolunteerRecord:
+    """Overwrite fields, weekly availability and preferences; exceptions have their own functions.
+
+    With `expected_version`, a volunteer saved by someone else since raises StaleVolunteer.
+    """
     row = _row(db, record.id)
     _check(record)
+    _check_version(row, expected_version, record)
     for name in _FIELDS:
         setattr(row, name, getattr(record, name))
+    _touch(row)
     _replace_children(db, row, record)
-    db.flush()
     audit.record(db, actor, "volunteer edited", f"volunteer {row.id}")
     return to_record(row)
 
 
 def set_availability(db: Session, volunteer_id: int, windows: Iterable[WeeklyWindow],
-                     actor: str | None = None) -> None:
+                     actor: str | None = None, *, expected_version: int | None = None) -> None:
     row = _row(db, volunteer_id)
+    windows = tuple(sorted(set(windows)))
+    _check_version(row, expected_version, replace(to_record(row), availability=windows))
+    _touch(row)
     _replace(db, row, "windows", _window_rows(windows))
     audit.record(db, actor, "availability edited", f"volunteer {volunteer_id}")
 
 
 def set_preferences(db: Session, volunteer_id: int, preferences: Iterable[Preference],
-                    actor: str | None = None) -> None:
+                    actor: str | None = None, *, expected_version: int | None = None) -> None:
     row = _row(db, volunteer_id)
+    preferences = tuple(sorted(set(preferences)))
+    _check_version(row, expected_version, replace(to_record(row), preferences=preferences))
+    _touch(row)
     _replace(db, row, "preferences", _preference_rows(preferences))
     audit.record(db, actor, "preferences edited", f"volunteer {volunteer_id}")
 
@@ -91,6 +154,7 @@ def add_exception(db: Session, volunteer_id: int, exception: DatedException,
     row = _row(db, volunteer_id)
     new = _exception_row(exception)
     row.exceptions.append(new)
+    _touch(row)
     db.flush()
     audit.record(db, actor, "time off added" if exception.kind == "off" else "availability added",
                  f"volunteer {volunteer_id}", exception.day.isoformat())
@@ -103,6 +167,7 @@ def remove_exception(db: Session, volunteer_id: int, exception_id: int, actor: s
     if len(kept) == len(row.exceptions):
         raise RosterError([f"exception: no exception {exception_id} for volunteer {volunteer_id}"])
     row.exceptions = kept
+    _touch(row)
     audit.record(db, actor, "exception removed", f"volunteer {volunteer_id}")
 
 
@@ -121,7 +186,8 @@ def erase_volunteer(db: Session, volunteer_id: int, actor: str | None = None) ->
 
 
 def _row(db: Session, volunteer_id: int | None) -> VolunteerRow:
-    row = db.get(VolunteerRow, volunteer_id) if volunteer_id is not None else None
+    """The live row, locked for this transaction (FOR UPDATE; SQLite holds its write lock already)."""
+    row = db.get(VolunteerRow, volunteer_id, with_for_update=True) if volunteer_id is not None else None
     if row is None or row.erased_at is not None:
         raise RosterError([f"volunteer: no volunteer {volunteer_id}"])
     return row
