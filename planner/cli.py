@@ -117,9 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _store_commands() -> list[Callable[[Any], None]]:
-    from planner.store.cli import register
+    from planner.notify_cli import register as register_notify
+    from planner.store.cli import register as register_store
 
-    return [register]
+    return [register_store, register_notify]
 
 
 def main(argv: list[str] | None = None) -> int:

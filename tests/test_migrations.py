@@ -10,8 +10,9 @@ from planner.store.db import downgrade, get_engine, migrate, session
 from planner.store.models import Base
 from planner.store.roster import list_volunteers
 
-TABLES = {"audit_log", "availability_exceptions", "availability_windows", "cancellations", "center_settings",
-          "pins", "plan_assignments", "plans", "preferences", "users", "volunteers", "weeks"}
+TABLES = {"attendance", "audit_log", "availability_exceptions", "availability_windows", "cancellations",
+          "center_settings", "notifications", "pins", "plan_assignments", "plans", "preferences", "users",
+          "volunteers", "weeks"}
 
 
 def _tables(url: str) -> set[str]:

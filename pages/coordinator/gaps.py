@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from planner import gaps, views
+from planner import gaps, notify, views
 from planner.problem import ProblemError
 from planner.store import cancellations, db, plans
 from planner.store.roster import list_volunteers
@@ -54,9 +54,11 @@ st.caption(f"Published version {published.version}: {views.plural(len(current), 
 def _publish(session, assignments: list, why: str) -> plans.PlanVersion:
     """Publish a changed plan on top of the version this page was showing."""
     objective = measure(problem, assignments)
-    return plans.publish_assignments(session, week, [*assignments, *hidden], based_on=published.version,
-                                     unfilled=objective.unfilled, below_target=objective.below_target,
-                                     actor=user.username, why=why)
+    version = plans.publish_assignments(session, week, [*assignments, *hidden], based_on=published.version,
+                                        unfilled=objective.unfilled, below_target=objective.below_target,
+                                        actor=user.username, why=why)
+    notify.queue_plan_notices(session, week)
+    return version
 
 
 # ---------------------------------------------------------------- mark a cancellation
@@ -75,6 +77,7 @@ else:
             try:
                 with db.session() as s:
                     cancellations.cancel(s, week, gone.slot, gone.volunteer, reason, actor=user.username)
+                    notify.queue_plan_notices(s, week)
                 st.session_state["gaps_flash"] = ("success", f"Cancellation marked: {label}; the gap is "
                                                              "listed below with who can fill it.")
             except plans.PlanError as err:

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from planner import gaps, views
+from planner import gaps, notify, views
 from planner.engine import solve
 from planner.engine.explain import unfilled_entries
 from planner.problem import Assignment, ProblemError
@@ -119,6 +119,7 @@ if publish_col.button("Publish", type="primary", disabled=fresh is None and draf
                                  unfilled=fresh.objective.unfilled,
                                  below_target=fresh.objective.below_target, actor=user.username)
             version = plans.publish_draft(s, week, actor=user.username)
+            notify.queue_plan_notices(s, week)  # sent by `send-reminders`; queued with the publish
         changes = views.plan_diff(problem, published.assignments if published else (), version.assignments)
         st.session_state.pop(fresh_key, None)
         text = f"Published as version {version.version}."

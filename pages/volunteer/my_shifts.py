@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from planner import privacy, views
+from planner import notify, privacy, views
 from planner.domain import monday_of, volunteer_key
 from planner.io import my_calendar
 from planner.store import audit, cancellations, db, plans
@@ -84,6 +84,7 @@ if upcoming:
                 with db.session() as s:
                     cancellations.cancel(s, shift.week_start, shift.slot.id, user.volunteer_id, reason,
                                          actor=user.username)
+                    notify.queue_plan_notices(s, shift.week_start)
                 st.session_state["shifts_flash"] = (
                     "success", f"Thank you for telling us. You are off {shift.title}; "
                                "the coordinator will find someone else.")

@@ -111,7 +111,8 @@ def shifts_ics(shifts: Iterable[MyShift], *, volunteer_key: str, place: str, cen
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"My shifts: {center_name}")
+    # An X- property is written raw, so a line break in the name would break the file.
+    cal.add("x-wr-calname", "My shifts: " + " ".join(center_name.split()))
     shifts = list(shifts)
     for shift in shifts:
         event = Event()
