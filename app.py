@@ -58,6 +58,8 @@ PAGES = (
              ("coordinator",)),
     PageSpec("pages/coordinator/gaps.py", "Gaps", "gaps", ":material/person_alert:", ("coordinator",)),
     PageSpec("pages/coordinator/roster.py", "Roster", "roster", ":material/group:", ("coordinator",)),
+    PageSpec("pages/coordinator/availability.py", "Availability", "volunteer-availability",
+             ":material/event_available:", ("coordinator",)),
     PageSpec("pages/coordinator/settings.py", "Center settings", "settings", ":material/tune:",
              ("coordinator",)),
     PageSpec("pages/coordinator/imports_exports.py", "Imports/exports", "imports", ":material/import_export:",

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from planner import gaps, notify, views
+from planner import buffer, gaps, notify, views
 from planner.engine import solve
 from planner.engine.explain import unfilled_entries
 from planner.problem import Assignment, ProblemError
@@ -47,6 +47,18 @@ fresh = st.session_state.get(fresh_key)
 if not problem.slots:
     st.warning("The center is not open on any day of this week. Change the open days in Center settings.")
     st.stop()
+
+with db.session() as s:
+    measured = buffer.measured_weekday_rates(s)  # issue 8: absences measured at check-in
+if measured:
+    buffer_label = buffer.option_label(measured)
+    if buffer_label is None:
+        st.caption(f"Measured no-show rates are below {buffer.THRESHOLD:.0%} on every day; "
+                   "minimums stay as set.")
+    elif st.checkbox(buffer_label, key="plan_buffer",
+                     help="Raises each shift's minimum on those days so that, with the usual share of "
+                          "people absent, the real minimum still comes. Applies when you plan."):
+        problem = buffer.buffer_by_weekday(problem, measured)
 
 left, right = st.columns([1, 3], vertical_alignment="center")
 shown_label = "Re-plan" if (fresh or draft or published) else "Plan"

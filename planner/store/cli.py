@@ -3,8 +3,9 @@
 Every verb but `backup` first brings the database to the newest schema, so a
 fresh checkout works in any order (`restore` does so after restoring). Bad
 input exits 2 with one line per problem on standard error; nothing is written
-then. The database modules are imported inside each verb, so `solve` and
-`check` do not pay for them at start-up.
+then. A database kept locked by other writers exits 3 ("try again"). The
+database modules are imported inside each verb, so `solve` and `check` do not
+pay for them at start-up.
 """
 
 from __future__ import annotations
@@ -12,9 +13,24 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from planner.domain import ROLES
+
+
+def _busy_guard(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A database kept locked by other writers exits 3 with the store's message, not a traceback."""
+    def run(args: argparse.Namespace) -> int:
+        from planner.store.db import DatabaseBusy
+
+        try:
+            return handler(args)
+        except DatabaseBusy as err:
+            _fail(err.messages)
+            return 3
+
+    return run
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -43,6 +59,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                                  "in one transaction; the data it replaces is backed up first")
     rest.add_argument("file", metavar="FILE")
     rest.set_defaults(handler=restore_cmd)
+    for parser in subparsers.choices.values():
+        if parser.get_default("handler") in _HANDLERS:
+            parser.set_defaults(handler=_busy_guard(parser.get_default("handler")))
 
 
 def _fail(messages: list[str]) -> int:
@@ -159,3 +178,6 @@ def restore_cmd(args: argparse.Namespace) -> int:
         print(f"the replaced data was backed up to {saved}", file=sys.stderr)
     print(f"{args.file}: restored {sum(counts.values())} rows in {len(counts)} tables", file=sys.stderr)
     return 0
+
+
+_HANDLERS = (init_db, import_roster_cmd, export_roster_cmd, create_user_cmd, backup_cmd, restore_cmd)

@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE = ROOT / "data" / "planner.sqlite3"
 BUSY_TIMEOUT_MS = 5000
 BEGIN_ATTEMPTS = 3  # each waits up to the busy timeout
+# Enough pooled connections for tens of Streamlit sessions at once; PostgreSQL allows 100 by default.
+POOL = {"pool_size": 10, "max_overflow": 20}
 
 _engines: dict[str, Engine] = {}
 _factories: dict[str, sessionmaker[Session]] = {}
@@ -102,11 +104,11 @@ def get_engine(url: str | None = None) -> Engine:
             database = url.split(":///", 1)[-1]
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **POOL)
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            engine = create_engine(url, pool_pre_ping=True, **POOL)
         _engines[url] = engine
         _factories[url] = sessionmaker(engine, expire_on_commit=False)
     return engine
@@ -171,6 +173,21 @@ def write_connection(url: str | None = None) -> Iterator[Connection]:
         yield db.connection()
 
 
+@contextmanager
+def read_connection(url: str | None = None) -> Iterator[Connection]:
+    """A Core connection reading one snapshot without taking SQLite's write lock.
+
+    SQLite's deferred BEGIN in WAL mode and PostgreSQL's REPEATABLE READ both
+    show every table as of one moment, so a backup taken under load is consistent.
+    """
+    engine = get_engine(url)
+    options: dict[str, Any] = {"planner_readonly": True}
+    if engine.dialect.name == "postgresql":
+        options["isolation_level"] = "REPEATABLE READ"
+    with engine.connect().execution_options(**options) as connection:
+        yield connection
+
+
 def alembic_config(url: str | None = None) -> Any:
     from alembic.config import Config
 
@@ -186,7 +203,7 @@ def pending_upgrade(url: str | None = None, revision: str = "head") -> str | Non
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(alembic_config(url))
-    with get_engine(url).connect() as connection:
+    with read_connection(url) as connection:
         current = MigrationContext.configure(connection).get_current_heads()
     wanted = {r.revision for r in script.get_revisions(revision) if r is not None}
     reached = {r.revision for head in current for r in script.iterate_revisions(head, "base")}
@@ -205,10 +222,15 @@ def migrate(url: str | None = None, revision: str = "head") -> Path | None:
     from planner.store import backup
 
     target = pending_upgrade(url, revision)
-    taken = None
-    if target is not None and backup.has_data(url):
-        taken = backup.backup(url, reason=f"before-{target}")
-    command.upgrade(alembic_config(url), revision)
+    if target is None:
+        return None
+    taken = backup.backup(url, reason=f"before-{target}") if backup.has_data(url) else None
+    try:
+        command.upgrade(alembic_config(url), revision)
+    except OperationalError as err:
+        if is_locked(err):
+            raise DatabaseBusy() from None
+        raise
     return taken
 
 

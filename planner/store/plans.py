@@ -8,13 +8,13 @@ Reliability (issue 7): a publish writes the version and all its assignments
 in one transaction, with the week's row locked so publishes of a week queue
 up. A `key` (one per publish button shown) makes a publish idempotent: a
 double click or a retried request returns the version the first one made. The
-draft is optimistically locked: pass `draft_version` as `expected_version`.
+draft is optimistically locked: pass the draft's `row_version` as `expected_version`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -47,6 +47,7 @@ class PlanVersion:
     published_at: datetime | None
     published_by: str | None
     assignments: tuple[Assignment, ...]
+    row_version: int = field(default=0, compare=False)  # the draft's `expected_version` for a save
 
     @property
     def is_draft(self) -> bool:
@@ -67,7 +68,8 @@ def _week(db: Session, week_start: date, create: bool = False, lock: bool = Fals
 def _version(row: PlanRow, week_start: date) -> PlanVersion:
     return PlanVersion(week_start, row.version, row.status, row.unfilled, row.below_target, row.created_at,
                        row.created_by, row.published_at, row.published_by,
-                       tuple(Assignment(a.slot, volunteer_key(a.volunteer_id)) for a in row.assignments))
+                       tuple(Assignment(a.slot, volunteer_key(a.volunteer_id)) for a in row.assignments),
+                       row.row_version)
 
 
 def _published_by_key(db: Session, key: str | None, week_start: date) -> PlanVersion | None:
@@ -80,13 +82,6 @@ def _check_draft(row: PlanRow | None, expected: int | None, week_start: date) ->
     if expected is not None and current != expected:
         what = "the draft was discarded or published" if row is None else "the draft was saved again"
         raise StaleDraft(f"week {week_start} draft", expected, current, [what])
-
-
-def draft_version(db: Session, week_start: date) -> int:
-    """The draft's `row_version` for `expected_version`; 0 when there is no draft."""
-    week = _week(db, week_start)
-    row = _draft_row(db, week) if week else None
-    return row.row_version if row is not None else 0
 
 
 def _draft_row(db: Session, week: WeekRow) -> PlanRow | None:

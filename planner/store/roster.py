@@ -1,8 +1,8 @@
 """Volunteers with their availability, time off and preferences.
 
 Edits are optimistically locked: a page keeps the `row_version` it loaded
-(`volunteer_versions`) and passes it as `expected_version`; when someone else
-saved the volunteer in between, the save raises `StaleVolunteer` (a
+(`get_for_edit`, `list_for_edit`) and passes it as `expected_version`; when
+someone else saved the volunteer in between, the save raises `StaleVolunteer` (a
 `RosterError` and a `StaleEdit`) naming what they changed, and writes nothing.
 The row is read `FOR UPDATE`, so on PostgreSQL two saves cannot both pass the
 check; on SQLite the session's `BEGIN IMMEDIATE` does the same.
@@ -38,14 +38,25 @@ class StaleVolunteer(StaleEdit, RosterError):
     """A stale volunteer save: pages that show a RosterError's messages show this one too."""
 
 
-def volunteer_versions(db: Session) -> dict[int, int]:
-    """Each volunteer's `row_version`, for the page to keep beside the records it shows.
+def get_for_edit(db: Session, volunteer_id: int) -> tuple[VolunteerRecord, int] | None:
+    """The record and the `row_version` to save it with, read from one row.
 
-    Rows, not columns, are selected: in the session that read the records they
-    are the same objects, so each version belongs to the data shown (on
-    PostgreSQL a second statement could otherwise see a newer commit).
+    A second query cannot be used for the version: loading the row again
+    refreshes it, and the version would then belong to newer data than the
+    record shows (a lost update on PostgreSQL).
     """
-    return {row.id: row.row_version for row in db.scalars(select(VolunteerRow))}
+    row = db.get(VolunteerRow, volunteer_id)
+    return (to_record(row), row.row_version) if row is not None else None
+
+
+def list_for_edit(db: Session, *, active_only: bool = False) -> list[tuple[VolunteerRecord, int]]:
+    """`list_volunteers` with each record's `row_version`, for a page that edits them."""
+    query = select(VolunteerRow).where(VolunteerRow.erased_at.is_(None))
+    if active_only:
+        query = query.where(VolunteerRow.active.is_(True))
+    rows = [(row, row.row_version) for row in db.scalars(query)]
+    pairs = [(to_record(row), version) for row, version in rows]
+    return sorted(pairs, key=lambda pair: (pair[0].name.casefold(), pair[0].id or 0))
 
 
 def _differences(current: VolunteerRecord, yours: VolunteerRecord) -> list[str]:

@@ -1,7 +1,7 @@
 """The center's settings: one row, `CenterSettings()` defaults until first saved.
 
-Saves are optimistically locked like volunteers: pass the `settings_version`
-read with the form as `expected_version`, and a save made after someone
+Saves are optimistically locked like volunteers: pass the version from
+`load_for_edit` as `expected_version`, and a save made after someone
 else's raises `StaleSettings` naming what they changed, writing nothing.
 """
 
@@ -39,10 +39,10 @@ def load_settings(db: Session) -> CenterSettings:
     return CenterSettings() if row is None else _settings(row)
 
 
-def settings_version(db: Session) -> int:
-    """The stored settings' `row_version`; 0 while the defaults apply."""
+def load_for_edit(db: Session) -> tuple[CenterSettings, int]:
+    """The settings and the `row_version` to save them with (0 while the defaults apply), from one row."""
     row = db.get(CenterSettingsRow, 1)
-    return 0 if row is None else row.row_version
+    return (CenterSettings(), 0) if row is None else (_settings(row), row.row_version)
 
 
 def _stale(current: CenterSettings, version: int, expected: int, yours: CenterSettings) -> StaleSettings:

@@ -1,0 +1,229 @@
+"""Full backups and restores, for SQLite and PostgreSQL alike.
+
+A JSON dump holds every table's rows plus the schema revision, so a backup
+taken from SQLite restores into PostgreSQL and back. SQLite databases can also
+be copied with SQLite's online backup API, which is safe while the app is
+writing; such a copy restores like a dump. `restore` replaces every row in one
+transaction: if anything fails, the database keeps exactly what it had.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, MetaData, create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from planner.store.db import ROOT, database_url, read_connection, write_connection
+
+FORMAT = "volunteer-planner-backup/1"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class BackupError(ValueError):
+    """A backup that cannot be read or restored; the message names the file or table."""
+
+
+def _encode(value: Any) -> Any:
+    """JSON has no dates; ISO text is read back by the target column's type."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return value
+
+
+def _decode(value: Any, python_type: type | None) -> Any:
+    if value is None or python_type is None or not isinstance(value, str):
+        return value
+    if python_type is datetime:
+        return datetime.fromisoformat(value)
+    if python_type is date:
+        return date.fromisoformat(value)
+    if python_type is time:
+        return time.fromisoformat(value)
+    return value
+
+
+def _python_type(column: Any) -> type | None:
+    try:
+        return column.type.python_type  # type: ignore[no-any-return]
+    except NotImplementedError:
+        return None
+
+
+def _reflect(connection: Connection) -> MetaData:
+    metadata = MetaData()
+    metadata.reflect(connection)
+    return metadata
+
+
+def _revision(connection: Connection) -> str | None:
+    from alembic.migration import MigrationContext
+
+    heads = MigrationContext.configure(connection).get_current_heads()
+    return ",".join(sorted(heads)) or None
+
+
+def _dump_connection(connection: Connection) -> dict[str, Any]:
+    tables: dict[str, Any] = {}
+    for table in _reflect(connection).sorted_tables:
+        if table.name == "alembic_version":
+            continue
+        key = list(table.primary_key.columns) or list(table.columns)
+        rows = connection.execute(select(table).order_by(*key)).all()
+        tables[table.name] = {"columns": [c.name for c in table.columns],
+                              "rows": [[_encode(v) for v in row] for row in rows]}
+    return {"format": FORMAT, "dialect": connection.dialect.name, "revision": _revision(connection),
+            "tables": tables}
+
+
+def dump(url: str | None = None) -> dict[str, Any]:
+    """Every table's rows (by primary key) and the schema revision, as JSON-ready data."""
+    with read_connection(url) as connection:
+        return _dump_connection(connection)
+
+
+def has_data(url: str | None = None) -> bool:
+    """True when any table but Alembic's holds a row (an upgrade then deserves a backup)."""
+    with read_connection(url) as connection:
+        for table in _reflect(connection).sorted_tables:
+            if table.name != "alembic_version" and connection.execute(
+                    select(func.count()).select_from(table)).scalar():
+                return True
+    return False
+
+
+def write_json(data: dict[str, Any], path: Path) -> Path:
+    """Write beside the target and rename, so a backup file is never half written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+def sqlite_path(url: str | None = None) -> Path | None:
+    """The database file of a SQLite URL; None for PostgreSQL or an in-memory database."""
+    parsed = make_url(database_url(url))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def sqlite_copy(url: str | None, target: Path) -> Path:
+    """A consistent copy of a live SQLite database through SQLite's online backup API."""
+    source_path = sqlite_path(url)
+    if source_path is None:
+        raise BackupError("backup: the online backup API needs a SQLite database file")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    source = sqlite3.connect(source_path, timeout=30)
+    copy = sqlite3.connect(tmp)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    os.replace(tmp, target)
+    return target
+
+
+def default_path(url: str | None = None, reason: str = "backup", when: datetime | None = None) -> Path:
+    """Beside a SQLite file (`planner.<stamp>.<reason>.sqlite3`), else a JSON file in `data/backups/`.
+
+    `PLANNER_BACKUP_DIR` overrides the folder for both.
+    """
+    stamp = (when or datetime.now()).strftime("%Y%m%dT%H%M%S%f")
+    folder = os.environ.get("PLANNER_BACKUP_DIR")
+    source = sqlite_path(url)
+    if source is not None:
+        return Path(folder or source.parent) / f"{source.stem}.{stamp}.{reason}.sqlite3"
+    name = make_url(database_url(url)).database or "planner"
+    return Path(folder or ROOT / "data" / "backups") / f"{name}.{stamp}.{reason}.json"
+
+
+def backup(url: str | None = None, target: Path | None = None, reason: str = "backup") -> Path:
+    """Write a full backup: a SQLite copy when `target` ends in .sqlite3/.db, else a JSON dump."""
+    target = target or default_path(url, reason)
+    if target.suffix in (".sqlite3", ".db", ".sqlite"):
+        return sqlite_copy(url, target)
+    return write_json(dump(url), target)
+
+
+def read_backup(path: Path) -> dict[str, Any]:
+    """A backup file as dump data: JSON as written by `backup`, or a SQLite copy."""
+    try:
+        head = path.open("rb").read(len(SQLITE_MAGIC))
+    except OSError as err:
+        raise BackupError(f"{path}: {err.strerror}") from None
+    if head == SQLITE_MAGIC:
+        engine: Engine = create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
+        try:
+            with engine.connect() as connection:
+                return _dump_connection(connection)
+        finally:
+            engine.dispose()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise BackupError(f"{path}: not a planner backup ({err})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tables"), dict):
+        raise BackupError(f"{path}: not a planner backup (format {FORMAT} expected)")
+    return data
+
+
+def current_revision(url: str | None = None) -> str | None:
+    with read_connection(url) as connection:
+        return _revision(connection)
+
+
+def restore(url: str | None, data: dict[str, Any]) -> dict[str, int]:
+    """Replace every row with the backup's, in one transaction; rows restored per table.
+
+    The database must be at the backup's schema revision (the CLI prepares an
+    empty database for that); a mismatch or a bad row raises BackupError and
+    changes nothing.
+    """
+    with write_connection(url) as connection:
+        revision = _revision(connection)
+        if revision != data.get("revision"):
+            raise BackupError(f"restore: the backup is of schema revision {data.get('revision')}, "
+                              f"the database is at {revision}")
+        metadata = _reflect(connection)
+        tables = [t for t in metadata.sorted_tables if t.name != "alembic_version"]
+        unknown = sorted(set(data["tables"]) - {t.name for t in tables})
+        if unknown:
+            raise BackupError(f"restore: the database has no table {', '.join(unknown)}")
+        for table in reversed(tables):
+            connection.execute(table.delete())
+        counts: dict[str, int] = {}
+        for table in tables:
+            part = data["tables"].get(table.name, {"columns": [], "rows": []})
+            columns = [table.columns.get(name) for name in part["columns"]]
+            missing = [n for n, c in zip(part["columns"], columns, strict=True) if c is None]
+            if missing:
+                raise BackupError(f"restore: table {table.name} has no column {', '.join(missing)}")
+            types = [_python_type(c) for c in columns]
+            rows = [{name: _decode(value, kind) for name, value, kind in zip(part["columns"], row, types,
+                                                                              strict=True)}
+                    for row in part["rows"]]
+            if rows:
+                try:
+                    connection.execute(table.insert(), rows)
+                except DBAPIError as err:
+                    raise BackupError(f"restore: table {table.name}: {err.orig}") from None
+            counts[table.name] = len(rows)
+            if connection.dialect.name == "postgresql" and "id" in table.columns:
+                connection.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
+    return counts

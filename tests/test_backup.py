@@ -1,0 +1,160 @@
+"""Backups: JSON dumps and SQLite copies restore to equal data, on and across both databases."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from planner.demo import seed_demo
+from planner.domain import DatedException, VolunteerRecord
+from planner.problem import Assignment
+from planner.store import backup, cli, plans, roster
+from planner.store.db import dispose_engine, migrate, session
+
+WEEK = date(2026, 11, 30)
+
+
+def fill(url: str) -> None:
+    """The demo center plus awkward values: Unicode, NULLs, times, a published plan and a draft."""
+    with session(url) as db:
+        seed_demo(db, today=date(2026, 11, 27))
+        odd = roster.add_volunteer(db, VolunteerRecord(
+            "Zoë \"NULL\" O'Brien, <b>NA</b>", email=None, phone="=1+1", check_status="cleared",
+            check_expires=date(2027, 2, 28)), "coord")
+        assert odd.id is not None
+        roster.add_exception(db, odd.id, DatedException(date(2026, 12, 4), "extra", time(9, 30), time(13)))
+        plans.save_draft(db, WEEK, [Assignment("2026-12-04-am", odd.key)], status="optimal", unfilled=3)
+        plans.publish_draft(db, WEEK, "coord")
+        plans.save_draft(db, WEEK, [Assignment("2026-12-05-am", odd.key)], status="feasible")
+        plans.add_pin(db, WEEK, Assignment("2026-12-05-am", odd.key), "coord")
+
+
+def run(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="planner")
+    cli.register(parser.add_subparsers(required=True))
+    args = parser.parse_args(argv)
+    return int(args.handler(args))
+
+
+def test_json_round_trip_into_a_fresh_database_is_equal(store_url: str, tmp_path: Path) -> None:
+    fill(store_url)
+    before = backup.dump(store_url)
+    assert sum(len(t["rows"]) for t in before["tables"].values()) > 100
+    path = backup.backup(store_url, tmp_path / "b.json")
+    other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    migrate(other)
+    counts = backup.restore(other, backup.read_backup(path))
+    assert counts["volunteers"] == 41 and counts["plan_assignments"] == 2
+    assert backup.dump(other)["tables"] == before["tables"]
+    dispose_engine(other)
+
+
+def test_restore_replaces_changed_data_and_ids_continue(store_url: str, tmp_path: Path) -> None:
+    fill(store_url)
+    before = backup.dump(store_url)
+    path = backup.backup(store_url, tmp_path / "b.json")
+    with session(store_url) as db:
+        roster.add_volunteer(db, VolunteerRecord("Added after the backup"))
+        plans.discard_draft(db, WEEK)
+    backup.restore(store_url, backup.read_backup(path))
+    assert backup.dump(store_url)["tables"] == before["tables"]
+    with session(store_url) as db:
+        new = roster.add_volunteer(db, VolunteerRecord("Next one"))
+    assert new.id == max(r[0] for r in before["tables"]["volunteers"]["rows"]) + 1
+
+
+def test_a_bad_backup_changes_nothing(store_url: str, tmp_path: Path) -> None:
+    fill(store_url)
+    before = backup.dump(store_url)
+    broken = json.loads(json.dumps(before))
+    vols = broken["tables"]["volunteers"]
+    vols["rows"][-1][vols["columns"].index("check_status")] = "bogus"
+    broken["tables"]["plan_assignments"]["rows"] = []
+    with pytest.raises(backup.BackupError, match="table volunteers"):
+        backup.restore(store_url, broken)
+    assert backup.dump(store_url) == before
+    with pytest.raises(backup.BackupError, match="schema revision"):
+        backup.restore(store_url, {**before, "revision": "0001"})
+    (tmp_path / "x.json").write_text('{"format": "other"}')
+    with pytest.raises(backup.BackupError, match="not a planner backup"):
+        backup.read_backup(tmp_path / "x.json")
+
+
+def test_sqlite_online_backup_copy_restores(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    migrate(url)
+    fill(url)
+    before = backup.dump(url)
+    copy = backup.backup(url, tmp_path / "copy.sqlite3")
+    assert copy.read_bytes()[:16] == backup.SQLITE_MAGIC
+    with session(url) as db:
+        roster.erase_volunteer(db, 1)
+    backup.restore(url, backup.read_backup(copy))
+    assert backup.dump(url)["tables"] == before["tables"]
+    dispose_engine(url)
+
+
+@pytest.mark.postgres
+def test_restores_across_sqlite_and_postgres(tmp_path: Path, postgres_url: str) -> None:
+    sqlite = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    migrate(sqlite)
+    fill(sqlite)
+    original = backup.dump(sqlite)
+    migrate(postgres_url)
+    backup.restore(postgres_url, backup.read_backup(backup.backup(sqlite, tmp_path / "s.json")))
+    assert backup.dump(postgres_url)["tables"] == original["tables"]
+    back = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    migrate(back)
+    backup.restore(back, backup.read_backup(backup.backup(postgres_url, tmp_path / "p.json")))
+    assert backup.dump(back)["tables"] == original["tables"]
+    for url in (sqlite, back, postgres_url):
+        dispose_engine(url)
+
+
+def test_upgrade_takes_a_backup_first_when_there_is_data(db_url: str, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLANNER_BACKUP_DIR", str(tmp_path / "backups"))
+    assert migrate(db_url, "0002") is None, "an empty database needs no backup"
+    with session(db_url) as db:  # the models are ahead of 0002, so plain SQL
+        db.execute(text("INSERT INTO weeks (start) VALUES ('2026-11-30')"))
+    before = backup.dump(db_url)
+    taken = migrate(db_url)
+    assert taken is not None and taken.exists() and "before-" in taken.name
+    assert backup.read_backup(taken)["tables"] == before["tables"]
+    assert migrate(db_url) is None, "nothing to upgrade, no backup"
+
+
+def test_cli_backup_and_restore(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("PLANNER_BACKUP_DIR", str(tmp_path / "auto"))
+    migrate(db_url)
+    fill(db_url)
+    before = backup.dump(db_url)
+    assert run("backup", str(tmp_path / "cron.json")) == 0
+    assert run("backup") == 0
+    assert len(list((tmp_path / "auto").iterdir())) == 1
+    with session(db_url) as db:
+        roster.erase_volunteer(db, 2)
+    assert run("restore", str(tmp_path / "cron.json")) == 0
+    assert "the replaced data was backed up to" in capsys.readouterr().err
+    assert backup.dump(db_url)["tables"] == before["tables"]
+    assert run("restore", str(tmp_path / "missing.json")) == 2
+    assert "missing.json" in capsys.readouterr().err
+
+
+def test_cli_restores_into_an_empty_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    migrate(source)
+    fill(source)
+    path = backup.backup(source, tmp_path / "a.json")
+    empty = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", empty)
+    assert run("restore", str(path)) == 0
+    assert backup.dump(empty)["tables"] == backup.dump(source)["tables"]
+    for url in (source, empty):
+        dispose_engine(url)
