@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from planner import ui_session
+from planner.store.db import DatabaseBusy
 from planner.views import md_escape
 
 st.set_page_config(page_title="Volunteer coverage planner", page_icon=":material/volunteer_activism:",
@@ -103,7 +104,10 @@ def main() -> None:
         if right.button("Log out", key="log_out"):
             ui_session.sign_out("You are logged out.")
             st.rerun()
-    page.run()
+    try:
+        page.run()
+    except DatabaseBusy as err:
+        st.error(str(err))
 
 
 main()

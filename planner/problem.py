@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 FORMAT = "volunteer-planner/1"
 KINDS = ("shift", "meal")
 CHECK_STATUSES = ("cleared", "pending", "expired", "none")
+# Far above any real slot or cap; keeps the solvers' integer arithmetic safe.
+MAX_COUNT = 100_000
 
 Kind = Literal["shift", "meal"]
 
@@ -191,6 +193,9 @@ class _Reader:
             return None
         if value < 0:
             self.fail(f"{place}.{key}", f"{value} is negative")
+            return None
+        if value > MAX_COUNT:
+            self.fail(f"{place}.{key}", f"{value} is more than {MAX_COUNT}")
             return None
         return value
 

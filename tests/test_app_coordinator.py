@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from planner.domain import CenterSettings
 from planner.problem import Assignment
 from planner.store import db, plans
 from planner.store.roster import list_volunteers
-from planner.store.settings import load_settings
+from planner.store.settings import load_settings, save_settings
 from tests.fixtures.browser import publish_demo_week, signed_in
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -211,3 +212,20 @@ def test_imports_page_offers_both_new_importers_and_every_schedule_format(demo_d
     assert labels == ["Download the roster (CSV)", "Schedule (CSV)", "Schedule (XLSX)",
                       "Printable page (HTML)", "Calendar (ICS)"]
     assert any(c.value.startswith("Exports published version 1:") for c in at.caption)
+
+
+def test_a_settings_save_over_someone_elses_newer_save_is_refused_once(demo_db):
+    at = _coordinator("pages/coordinator/settings.py")
+    with db.session() as s:
+        save_settings(s, replace(load_settings(s), name="Renamed meanwhile"), actor="someone else")
+    at.multiselect[0].set_value([3, 4, 5, 6])
+    at.run()
+    at.button(key="save_settings").click()
+    at.run()
+    assert any("changed by someone else" in views.unescape(e.value) for e in at.error)
+    with db.session() as s:
+        assert load_settings(s).open_weekdays != (3, 4, 5, 6)
+    at.button(key="save_settings").click()  # having seen what changed, a second save goes through
+    at.run()
+    with db.session() as s:
+        assert load_settings(s).open_weekdays == (3, 4, 5, 6)

@@ -130,7 +130,9 @@ if publish_col.button("Publish", type="primary", disabled=fresh is None and draf
                 plans.save_draft(s, week, fresh.assignments, status=fresh.status,
                                  unfilled=fresh.objective.unfilled,
                                  below_target=fresh.objective.below_target, actor=user.username)
-            version = plans.publish_draft(s, week, actor=user.username)
+            # Publishing on top of the same version twice (a double click) gives one version.
+            version = plans.publish_draft(s, week, actor=user.username,
+                                          key=f"{week}:{published.version if published else 0}")
             notify.queue_plan_notices(s, week)  # sent by `send-reminders`; queued with the publish
         changes = views.plan_diff(problem, published.assignments if published else (), version.assignments)
         st.session_state.pop(fresh_key, None)

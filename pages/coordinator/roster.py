@@ -7,7 +7,7 @@ import streamlit as st
 from planner import privacy, views
 from planner.problem import CHECK_STATUSES
 from planner.store import db
-from planner.store.roster import RosterError, add_volunteer, list_volunteers, update_volunteer
+from planner.store.roster import RosterError, add_volunteer, list_for_edit, update_volunteer
 from planner.ui_session import require_role
 
 user = require_role("coordinator")
@@ -23,7 +23,8 @@ for line in st.session_state.pop("roster_errors", []):
     st.error(views.md_escape(line))  # names the row by the volunteer's name: user text
 
 with db.session() as s:
-    records = list_volunteers(s)
+    editable = list_for_edit(s)
+records = [record for record, _ in editable]
 privacy.contact_view(user.username, "roster", sum(1 for r in records if r.email or r.phone),
                      memo=st.session_state)
 
@@ -34,6 +35,8 @@ for warning in views.check_warnings(
 
 version = st.session_state.get("roster_version", 0)
 key = st.session_state["roster_editor_key"] = f"roster_editor:{version}"
+# Versions as this table was first shown: a save over someone else's newer edit is refused.
+seen = st.session_state.setdefault(f"{key}:versions", {r.id: v for r, v in editable})
 table = views.roster_table(records)
 st.data_editor(
     table, key=key, hide_index=True, num_rows="add", column_order=list(views.ROSTER_COLUMNS),
@@ -58,7 +61,7 @@ if not edit.empty:
         try:
             with db.session() as s:
                 for record in edit.updated:
-                    update_volunteer(s, record, actor=user.username)
+                    update_volunteer(s, record, actor=user.username, expected_version=seen.get(record.id))
                 for record in edit.added:
                     add_volunteer(s, record, actor=user.username)
             st.session_state["roster_flash"] = (
@@ -66,6 +69,7 @@ if not edit.empty:
                            f"{len(edit.added)} added.")
         except RosterError as err:
             st.session_state["roster_errors"] = [*err.messages, "Nothing was saved from that edit."]
+    st.session_state.pop(f"{key}:versions", None)
     st.session_state["roster_version"] = version + 1
     st.rerun()
 

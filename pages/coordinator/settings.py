@@ -8,7 +8,8 @@ import streamlit as st
 
 from planner import views
 from planner.store import db
-from planner.store.settings import SettingsError, load_settings, save_settings
+from planner.store.db import StaleEdit
+from planner.store.settings import SettingsError, load_for_edit, save_settings
 from planner.ui_session import require_role
 
 user = require_role("coordinator")
@@ -19,7 +20,9 @@ if flash:
     getattr(st, flash[0])(flash[1])
 
 with db.session() as s:
-    current = load_settings(s)
+    current, stored_version = load_for_edit(s)
+# The version this person is editing: a save on top of someone else's newer one is refused.
+seen_version = st.session_state.setdefault("settings_seen_version", stored_version)
 
 c1, c2 = st.columns(2)
 name = c1.text_input("Center name", current.name, max_chars=100)
@@ -66,8 +69,13 @@ if new != current and not problems:
 if st.button("Save settings", type="primary", disabled=new == current or bool(problems), key="save_settings"):
     try:
         with db.session() as s:
-            save_settings(s, new, actor=user.username)
+            save_settings(s, new, actor=user.username, expected_version=seen_version)
+        st.session_state.pop("settings_seen_version", None)
         st.session_state["settings_flash"] = ("success", "Settings saved. Plan the week again to use them.")
+    except StaleEdit as err:
+        # Shown once; the next save (after checking) goes on top of the newer version.
+        st.session_state["settings_seen_version"] = err.current_version
+        st.session_state["settings_flash"] = ("error", "Not saved: " + "; ".join(err.messages))
     except SettingsError as err:
         st.session_state["settings_flash"] = ("error", "Not saved: " + "; ".join(err.messages))
     st.rerun()
