@@ -106,3 +106,16 @@ def test_publish_assignments_refuses_a_stale_base(store_url: str, keys: list[str
 def test_show_first_names_reads_the_one_team_names_setting(store_url: str) -> None:
     with session(store_url) as db:
         assert load_settings(db).show_first_names is False
+
+
+def test_erasing_a_volunteer_blanks_their_cancellation_reasons_but_keeps_the_count(
+        store_url: str, keys: list[str]) -> None:
+    ana, bea, _ = keys
+    _publish(store_url, [Assignment(FRI_AM, ana), Assignment(FRI_AM, bea)])
+    with session(store_url) as db:
+        cancellations.cancel(db, WEEK, FRI_AM, ana, reason="my daughter's hospital visit", actor="volunteer")
+    with session(store_url) as db:
+        roster.erase_volunteer(db, int(ana[1:]), actor="coord")
+    with session(store_url) as db:
+        history = cancellations.list_cancellations(db, WEEK)
+    assert [(g.volunteer, g.reason) for g in history] == [(ana, "")]

@@ -14,13 +14,23 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from planner.domain import EXCEPTION_KINDS, DatedException, Preference, VolunteerRecord, WeeklyWindow
 from planner.store import audit
 from planner.store.db import StaleEdit
-from planner.store.models import ExceptionRow, PinRow, PreferenceRow, UserRow, VolunteerRow, WindowRow, utcnow
+from planner.store.models import (
+    CancellationRow,
+    ExceptionRow,
+    NotificationRow,
+    PinRow,
+    PreferenceRow,
+    UserRow,
+    VolunteerRow,
+    WindowRow,
+    utcnow,
+)
 
 _FIELDS = ("name", "email", "phone", "does_shifts", "does_meals", "trained", "check_status",
            "check_expires", "max_shifts", "max_meals", "active")
@@ -193,6 +203,10 @@ def erase_volunteer(db: Session, volunteer_id: int, actor: str | None = None) ->
         db.delete(pin)
     for user in db.scalars(select(UserRow).where(UserRow.volunteer_id == volunteer_id)):
         db.delete(user)
+    # Free text and stored messages may name the person; the counts stay.
+    db.execute(update(CancellationRow).where(CancellationRow.volunteer_id == volunteer_id).values(reason=""))
+    db.execute(update(NotificationRow).where(NotificationRow.volunteer_id == volunteer_id)
+               .values(subject="(erased)", body="", ics=""))
     audit.record(db, actor, "volunteer erased", f"volunteer {volunteer_id}")
 
 
