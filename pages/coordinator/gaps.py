@@ -1,6 +1,5 @@
 """Coordinator: mark who dropped out of the published plan, then fill each gap or re-plan around it."""
 
-from datetime import date
 
 import streamlit as st
 
@@ -10,6 +9,7 @@ from planner.store import cancellations, db, plans
 from planner.store.roster import list_volunteers
 from planner.store.settings import load_settings
 from planner.ui_session import require_role
+from planner.ui_week import week_picker
 from planner.validate import measure
 from planner.weekbuild import build_problem
 
@@ -23,10 +23,7 @@ if flash:  # names are user text: shown escaped, never as Markdown or HTML
 
 with db.session() as s:
     settings = load_settings(s)
-weeks = dict(views.week_choices(date.today()))
-default = views.default_week(date.today(), settings.open_weekdays)
-week = st.selectbox("Week", list(weeks), format_func=weeks.get, index=list(weeks).index(default),
-                    key="gaps_week")
+week = week_picker("Week", settings, key="gaps_week")
 replan_key = f"gaps_replan:{week.isoformat()}"
 
 try:

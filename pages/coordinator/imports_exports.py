@@ -2,7 +2,6 @@
 export the roster and a week's schedule (CSV, XLSX, printable page, ICS)."""
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -15,6 +14,7 @@ from planner.store import audit, db, plans
 from planner.store.roster import RosterError
 from planner.store.settings import load_settings
 from planner.ui_session import require_role
+from planner.ui_week import week_picker
 from planner.weekbuild import build_problem
 
 user = require_role("coordinator")
@@ -128,10 +128,7 @@ st.download_button("Download the roster (CSV)", roster_csv.encode("utf-8"), "ros
 
 with db.session() as s:
     settings = load_settings(s)
-weeks = dict(views.week_choices(date.today()))
-default = views.default_week(date.today(), settings.open_weekdays)
-week = st.selectbox("Week to export", list(weeks), format_func=weeks.get, index=list(weeks).index(default),
-                    key="export_week")
+week = week_picker("Week to export", settings, key="export_week")
 with db.session() as s:
     published = plans.latest_published(s, week)
     draft = plans.get_draft(s, week)
@@ -143,7 +140,7 @@ else:
     which = f"published version {version.version}" if version.version else "the saved draft"
     schedule = schedule_export.schedule(problem, version.assignments, settings.place)
     st.caption(f"Exports {which}: {views.plural(len(schedule), 'assignment')}.")
-    title = f"{settings.name}: {weeks[week]}"
+    title = f"{settings.name}: week of {views.day_label(week)} {week.year}"
     stem = f"schedule-{week.isoformat()}"
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button("Schedule (CSV)", schedule_export.to_csv(schedule), f"{stem}.csv", "text/csv",

@@ -11,6 +11,7 @@ from planner.problem import Assignment, ProblemError
 from planner.store import db, plans
 from planner.store.settings import load_settings
 from planner.ui_session import require_role
+from planner.ui_week import week_picker
 from planner.validate import measure
 from planner.weekbuild import build_problem
 
@@ -21,9 +22,7 @@ st.title("Plan the week")
 
 with db.session() as s:
     settings = load_settings(s)
-weeks = dict(views.week_choices(date.today()))
-default = views.default_week(date.today(), settings.open_weekdays)
-week = st.selectbox("Week", list(weeks), format_func=weeks.get, index=list(weeks).index(default), key="week")
+week = week_picker("Week", settings, key="week")
 fresh_key = f"plan:{week.isoformat()}"
 
 
