@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from planner.domain import CenterSettings, VolunteerRecord, WeeklyWindow, parse_weekday
 from planner.io.csv_rows import key, read_table
+from planner.io.matching import RosterIndex
 from planner.io.roster_csv import ImportResult
 from planner.store import audit
 from planner.store.roster import RosterError, add_volunteer, list_volunteers, update_volunteer
@@ -147,16 +148,11 @@ def _changes(preview: FormsPreview, stored: list[VolunteerRecord]
     """(new or changed record, the stored one or None) per person, from their latest answer."""
     if preview.problems:
         raise RosterError(list(preview.problems))
-    by_email = {v.email.casefold(): v for v in stored if v.email}
-    by_name: dict[str, list[VolunteerRecord]] = {}
-    for v in stored:
-        by_name.setdefault(v.name.casefold(), []).append(v)
+    index = RosterIndex(stored)
     out, errors = [], []
     for a in preview.latest:
-        match = by_email.get(a.email)
-        if match is None and a.name:
-            named = [v for v in by_name.get(a.name.casefold(), []) if not v.email]
-            match = named[0] if len(named) == 1 else None
+        found = index.candidates(a.email, a.name)
+        match = found[0] if len(found) == 1 else None
         if match is None and not a.name:
             errors.append(f"row {a.row}, name: {a.email} is not on the roster yet, so a name is required "
                           "(add a Name question to the form)")

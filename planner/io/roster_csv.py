@@ -18,6 +18,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from planner.domain import VolunteerRecord, WeeklyWindow
+from planner.io.matching import RosterIndex
 from planner.io.safe_cells import neutralise, restore
 from planner.problem import CHECK_STATUSES
 from planner.store import audit
@@ -213,21 +214,14 @@ def parse_roster(text: str | bytes) -> list[tuple[int, VolunteerRecord]]:
 def import_roster(db: Session, text: str | bytes, actor: str | None = None) -> ImportResult:
     """Add or update every row, or raise RosterError and change nothing."""
     rows = parse_roster(text)
-    stored = list_volunteers(db)
-    by_email = {v.email.casefold(): v for v in stored if v.email}
-    by_name: dict[str, list[VolunteerRecord]] = {}
-    for v in stored:
-        by_name.setdefault(v.name.casefold(), []).append(v)
+    index = RosterIndex(list_volunteers(db))
     errors, plan = [], []
     for number, record in rows:
-        match = by_email.get(record.email.casefold()) if record.email else None
-        if match is None:
-            named = [v for v in by_name.get(record.name.casefold(), []) if not (v.email and record.email)]
-            if len(named) > 1:
-                errors.append(f'row {number}, name: {len(named)} volunteers are called "{record.name}"; '
-                              "add an email to tell them apart")
-            match = named[0] if len(named) == 1 else None
-        plan.append((record, match))
+        found = index.candidates(record.email, record.name)
+        if len(found) > 1:
+            errors.append(f'row {number}, name: {len(found)} volunteers are called "{record.name}"; '
+                          "add an email to tell them apart")
+        plan.append((record, found[0] if len(found) == 1 else None))
     if errors:
         raise RosterError(errors)
     added = updated = 0

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from planner.domain import CenterSettings, DatedException, Preference, VolunteerRecord, monday_of
 from planner.io.csv_rows import key, read_table
+from planner.io.matching import RosterIndex
 from planner.io.roster_csv import ImportResult
 from planner.store import audit
 from planner.store.roster import RosterError, add_exception, add_volunteer, list_volunteers, update_volunteer
@@ -128,23 +129,18 @@ def _changes(preview: SignUpPreview, stored: list[VolunteerRecord],
     """(new or changed record, the stored one or None, that person's sign-ups) per person."""
     if preview.problems:
         raise RosterError(list(preview.problems))
-    by_email = {v.email.casefold(): v for v in stored if v.email}
-    by_name: dict[str, list[VolunteerRecord]] = {}
-    for v in stored:
-        by_name.setdefault(v.name.casefold(), []).append(v)
+    index = RosterIndex(stored)
     people: dict[str, list[SignUp]] = {}
     for s in preview.signups:
         people.setdefault(s.person, []).append(s)
     out, errors = [], []
     for signups in people.values():
         first = signups[0]
-        match = by_email.get(first.email) if first.email else None
-        if match is None:
-            named = [v for v in by_name.get(first.name.casefold(), []) if not (v.email and first.email)]
-            if len(named) > 1:
-                errors.append(f'row {first.row}, {FIRST}: {len(named)} volunteers are called "{first.name}"; '
-                              "add an email to tell them apart")
-            match = named[0] if len(named) == 1 else None
+        found = index.candidates(first.email, first.name)
+        if len(found) > 1:
+            errors.append(f'row {first.row}, {FIRST}: {len(found)} volunteers are called "{first.name}"; '
+                          "add an email to tell them apart")
+        match = found[0] if len(found) == 1 else None
         prefs = set(match.preferences if match else ())
         for s in signups:
             slot = _slot_for(settings, datetime.combine(s.day, s.start), datetime.combine(s.day, s.end))
