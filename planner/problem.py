@@ -6,6 +6,7 @@ document (`slots[3].end: before start`), so a coordinator fixes a file in one go
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -265,18 +266,24 @@ def _read_slot(r: _Reader, raw: Any, place: str) -> Slot | None:
     return Slot(slot_id, kind, span[0], span[1], minimum, target, min_trained, needs_check)
 
 
-def read_slots(r: _Reader, raw: Any, place: str, taken: set[str]) -> tuple[Slot, ...]:
-    slots = []
+def _read_unique(r: _Reader, raw: Any, place: str, taken: set[str],
+                 read: Callable[[_Reader, Any, str], Any]) -> list[Any]:
+    """Read a list of objects with ids, refusing an id used twice (ids go into `taken`)."""
+    out = []
     for i, item in enumerate(r.array(raw, place)):
-        slot = _read_slot(r, item, f"{place}[{i}]")
-        if slot is None:
+        thing = read(r, item, f"{place}[{i}]")
+        if thing is None:
             continue
-        if slot.id in taken:
-            r.fail(f"{place}[{i}].id", f"{slot.id!r} is used twice")
+        if thing.id in taken:
+            r.fail(f"{place}[{i}].id", f"{thing.id!r} is used twice")
             continue
-        taken.add(slot.id)
-        slots.append(slot)
-    return tuple(slots)
+        taken.add(thing.id)
+        out.append(thing)
+    return out
+
+
+def read_slots(r: _Reader, raw: Any, place: str, taken: set[str]) -> tuple[Slot, ...]:
+    return tuple(_read_unique(r, raw, place, taken, _read_slot))
 
 
 def _read_volunteer(r: _Reader, raw: Any, place: str) -> Volunteer | None:
@@ -394,17 +401,8 @@ def read_problem(data: Any) -> Problem:
         timezone = "UTC"
     slot_ids: set[str] = set()
     slots = read_slots(r, doc.get("slots"), "slots", slot_ids)
-    volunteers = []
     seen: set[str] = set()
-    for i, item in enumerate(r.array(doc.get("volunteers"), "volunteers")):
-        vol = _read_volunteer(r, item, f"volunteers[{i}]")
-        if vol is None:
-            continue
-        if vol.id in seen:
-            r.fail(f"volunteers[{i}].id", f"{vol.id!r} is used twice")
-            continue
-        seen.add(vol.id)
-        volunteers.append(vol)
+    volunteers = _read_unique(r, doc.get("volunteers"), "volunteers", seen, _read_volunteer)
     pinned = []
     pinned_seen: dict[Assignment, int] = {}
     for i, pin in _read_assignments(r, doc.get("pinned"), "pinned"):
