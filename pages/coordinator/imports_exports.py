@@ -19,6 +19,20 @@ from planner.weekbuild import build_problem
 
 user = require_role("coordinator")
 
+
+def run_import(run: Callable[..., Any], data: bytes) -> None:
+    """Import every row or none, say which, and show a fresh uploader."""
+    try:
+        with db.session() as s:
+            result = run(s, data, actor=user.username)
+        st.session_state["io_flash"] = ("success",
+                                        f"Imported: {result.added} added, {result.updated} updated.")
+        st.session_state["io_v"] = st.session_state.get("io_v", 0) + 1
+    except RosterError as err:
+        st.session_state["io_flash"] = ("error", "Nothing was imported: " + "; ".join(err.messages))
+    st.rerun()
+
+
 st.title("Imports and exports")
 flash = st.session_state.pop("io_flash", None)
 if flash:  # may quote the file's cells: shown escaped, never as Markdown or HTML
@@ -49,16 +63,7 @@ if upload is not None:
                 "Availability": views.availability_text(r.availability)} for n, r in rows])
             st.dataframe(preview, hide_index=True, key="import_preview")
             if st.button(f"Import all {len(rows)} rows", type="primary", key="import_roster"):
-                try:
-                    with db.session() as s:
-                        result = import_roster(s, data, actor=user.username)
-                    st.session_state["io_flash"] = ("success", f"Imported: {result.added} added, "
-                                                               f"{result.updated} updated.")
-                    st.session_state["io_v"] = st.session_state.get("io_v", 0) + 1
-                except RosterError as err:
-                    st.session_state["io_flash"] = ("error",
-                                                    "Nothing was imported: " + "; ".join(err.messages))
-                st.rerun()
+                run_import(import_roster, data)
 
 
 
@@ -93,15 +98,7 @@ def other_import(title: str, caption: str, name: str, parse: Callable[[bytes, An
         st.dataframe(pd.DataFrame({"Problem": problems}), hide_index=True, key=f"{name}_problems")
         return
     if st.button(f"Import: {added} to add, {updated} to update", type="primary", key=f"{name}_import"):
-        try:
-            with db.session() as s:
-                result = run(s, data, actor=user.username)
-            st.session_state["io_flash"] = ("success", f"Imported: {result.added} added, "
-                                                       f"{result.updated} updated.")
-            st.session_state["io_v"] = st.session_state.get("io_v", 0) + 1
-        except RosterError as err:
-            st.session_state["io_flash"] = ("error", "Nothing was imported: " + "; ".join(err.messages))
-        st.rerun()
+        run_import(run, data)
 
 
 other_import("Import a SignUpGenius report",
