@@ -11,7 +11,7 @@ $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
 	$(PY) -m pip install -q -r requirements.txt 2>&1 | grep -v "is ignored" || true
-	$(PY) -c "import streamlit, ortools, sqlalchemy, alembic, pandas, playwright, argon2"
+	$(PY) -c "import streamlit, ortools, sqlalchemy, alembic, pandas, playwright, argon2, importlinter"
 	touch $@
 
 install: $(VENV)/.installed
@@ -35,10 +35,12 @@ run: install
 
 test: install system-deps
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: install
 	$(PY) bench/solve_bench.py

@@ -7,39 +7,22 @@ refusal), but only the signed-in role's pages are visible in the menu.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import streamlit as st
 
-from planner import ui_session
-from planner.store.db import DatabaseBusy
-from planner.views import md_escape
+from planner.ui import session, shell
 
 st.set_page_config(page_title="Volunteer coverage planner", page_icon=":material/volunteer_activism:",
                    layout="wide")
 
 
-@st.cache_resource(show_spinner="Preparing the database...")
-def _startup() -> bool:
-    """Once per server process: migrate the database, seed the demo center in demo mode."""
-    from planner.store import db
-
-    db.migrate()
-    if os.environ.get("PLANNER_DEMO") == "1":
-        from planner import demo
-
-        with db.session() as s:
-            demo.seed_if_demo(s)
-    return True
-
-
 def _home() -> None:
     """The default page: the sign-in form, or straight to the role's first page."""
-    user = ui_session.current_user()
+    user = session.current_user()
     if user is None:
         st.title("Volunteer coverage planner")
-        ui_session.sign_in_form()
+        session.sign_in_form()
         return
     st.switch_page(next(p.script for p in PAGES if user.role in p.roles))
 
@@ -81,7 +64,7 @@ def _navigation(role: str | None) -> st.Page:
     """All pages, so a deep link reaches its page's role gate; only the role's pages in the menu."""
     pages = [st.Page(_home, title="Log in", url_path="login", icon=":material/login:", default=True,
                      visibility="visible" if role is None else "hidden")]
-    if role == "coordinator" and st.session_state.get("checkin_kiosk"):  # checkin.KIOSK_KEY: only the kiosk
+    if role == "coordinator" and st.session_state.get(session.KIOSK_KEY):  # only the kiosk
         return st.navigation([st.Page("pages/coordinator/checkin.py", title="Check-in", url_path="checkin")],
                              position="hidden")
     pages += [st.Page(p.script, title=p.title, url_path=p.url_path, icon=p.icon,
@@ -90,24 +73,12 @@ def _navigation(role: str | None) -> st.Page:
 
 
 def main() -> None:
-    try:
-        _startup()
-    except Exception:
-        st.error("The planner cannot reach its database. Please tell the coordinator; "
-                 "the server log has the details.")
-        st.stop()
-    user = ui_session.current_user()
+    shell.ready()
+    user = session.current_user()
     page = _navigation(user.role if user else None)
-    if user is not None:
-        left, right = st.columns([4, 1], vertical_alignment="center")
-        left.caption(md_escape(f"Signed in as {user.display_name}, {ui_session.ROLE_TITLES[user.role]}"))
-        if right.button("Log out", key="log_out"):
-            ui_session.sign_out("You are logged out.")
-            st.rerun()
-    try:
-        page.run()
-    except DatabaseBusy as err:
-        st.error(str(err))
+    if user is not None and not st.session_state.get(session.KIOSK_KEY):
+        shell.signed_in_bar(user)
+    shell.run(page)
 
 
 main()

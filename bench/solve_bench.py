@@ -40,10 +40,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
 from planner import engine  # noqa: E402
+from planner.core.problem import Assignment, read_problem  # noqa: E402
+from planner.core.validate import measure, validate  # noqa: E402
 from planner.engine import backends, warmstart  # noqa: E402
 from planner.engine.rules import build_rules  # noqa: E402
-from planner.problem import Assignment, read_problem  # noqa: E402
-from planner.validate import measure, validate  # noqa: E402
 
 PARAMETERS = {
     "cp-sat": "1 worker, seed 7, linearization_level 2; levels 1-2 as one exact weighted objective",

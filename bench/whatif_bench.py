@@ -40,10 +40,10 @@ TARGETS = {"demo": 2.0, "200": 10.0}
 def demo_problem(workdir: Path) -> dict[str, Any]:
     """The demo center's coming week from a fresh SQLite database, Mon-Thu as candidates."""
     from planner import demo, views
-    from planner.problem import problem_to_json
+    from planner.core.problem import problem_to_json
+    from planner.services.week import build_problem
     from planner.store import db
     from planner.store.settings import load_settings
-    from planner.weekbuild import build_problem
 
     url = f"sqlite:///{workdir / 'demo.sqlite3'}"
     db.migrate(url)
@@ -88,13 +88,13 @@ def worker(mode: str, path: str, time_limit: float | None) -> int:
 
     problem = load_problem(path)
     if mode == "ladder":
-        from planner.whatif import ladder, whatif
+        from planner.engine.whatif import ladder, whatif
 
         answer = whatif(problem, time_limit=time_limit)
         steps = ladder(problem, time_limit=time_limit)
         proven = all(a.optimal for a in answer.candidates) and all(s.answer.optimal for s in steps)
     else:
-        from planner.leadership import compute
+        from planner.present.leadership import compute
 
         results = compute(problem, rate=0.15, open_now=3, time_limit=time_limit)
         answers = [*results.days, *(results.buffered or ()), *(s.answer for s in results.steps),

@@ -1,8 +1,8 @@
 """An independent exhaustive solver for tiny problems, written from the spec's words.
 
-It shares no code with the engine or with `planner.validate`: eligibility, overlap,
+It shares no code with the engine or with `planner.core.validate`: eligibility, overlap,
 caps, on-the-job training, capacity and pins are re-implemented here straight from
-../shared/spec/planner-json.md, on the plain fields of the `planner.problem` dataclasses.
+../shared/spec/planner-json.md, on the plain fields of the `planner.core.problem` dataclasses.
 
 Search: slot by slot, every subset of the people who may still take the slot
 (branch and bound on a lower bound that only grows, so the optimum is exact).
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import combinations, product
 from math import comb
 
-from planner.problem import Candidate, Problem, Slot, Volunteer
+from planner.core.problem import Candidate, Problem, Slot, Volunteer
 
 LIMIT = 400_000  # search nodes before giving up (the caller skips the example)
 

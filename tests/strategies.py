@@ -14,7 +14,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from planner.problem import read_problem
+from planner.core.problem import read_problem
 from tests.bruteforce import may_take
 from tests.bruteforce import solve as bf_solve
 

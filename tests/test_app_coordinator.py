@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from planner import views
-from planner.domain import CenterSettings
-from planner.problem import Assignment
+from planner.core.domain import CenterSettings, default_week
+from planner.core.problem import Assignment
+from planner.present.text import unescape
 from planner.store import db, plans
 from planner.store.roster import list_volunteers
 from planner.store.settings import load_settings, save_settings
-from tests.fixtures.browser import publish_demo_week, signed_in
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from tests.apptest import open_app
+from tests.fixtures.browser import publish_demo_week
 
 
 def _coordinator(page: str | None = None) -> AppTest:
-    at = signed_in(AppTest.from_file(APP, default_timeout=30), "coordinator").run()
+    at = open_app("coordinator")
     if page:
         at.switch_page(page).run()
     assert not at.exception, at.exception
@@ -34,19 +32,19 @@ def _button(at: AppTest, label: str):
 def _table(at: AppTest, i: int):
     """The i-th st.table as shown, Markdown escapes taken off."""
     table = at.table[i].value
-    table = table.map(lambda v: views.unescape(v) if isinstance(v, str) else v)
-    table.columns = [views.unescape(c) for c in table.columns]
+    table = table.map(lambda v: unescape(v) if isinstance(v, str) else v)
+    table.columns = [unescape(c) for c in table.columns]
     return table
 
 
 def _week() -> date:
-    return views.default_week(date.today(), CenterSettings().open_weekdays)
+    return default_week(date.today(), CenterSettings().open_weekdays)
 
 
 def test_plan_the_week_shows_grid_unfilled_and_summary_then_saves_and_publishes(demo_db):
     at = _coordinator()
     assert at.title[0].value == "Plan the week"
-    assert "No plan for this week yet. Press Plan." in [i.value for i in at.info]
+    assert "No plan for this week yet. Press Plan." in [unescape(i.value) for i in at.info]
     at.button(key="plan_button").click()
     at.run()
     assert not at.exception
@@ -54,17 +52,17 @@ def test_plan_the_week_shows_grid_unfilled_and_summary_then_saves_and_publishes(
     grid = _table(at, 0)
     assert list(grid.columns) == ["Morning 09:00-13:00", "Afternoon 13:00-17:00", "Dinner 17:00-18:00"]
     assert len(grid) == 3 and all(" of " in cell for cell in grid.iloc[0])
-    texts = [views.unescape(line[2:]) for m in at.markdown for line in m.value.splitlines()]
+    texts = [unescape(line[2:]) for m in at.markdown for line in m.value.splitlines()]
     assert any(t.endswith("slots have at least their minimum.") for t in texts)
     assert any(t.startswith("Plan proven best") or t.startswith("Plan best found") for t in texts)
     # Save the draft, then publish it.
     at.button(key="save_draft").click()
     at.run()
-    assert views.unescape(at.success[0].value) == "Draft saved."
+    assert unescape(at.success[0].value) == "Draft saved."
     assert at.subheader[0].value == "Saved draft"
     at.button(key="publish").click()
     at.run()
-    assert views.unescape(at.success[0].value).startswith("Published as version 1.")
+    assert unescape(at.success[0].value).startswith("Published as version 1.")
     with db.session() as s:
         version = plans.latest_published(s, _week())
     assert version is not None and version.version == 1 and version.assignments
@@ -78,7 +76,7 @@ def test_pin_and_unpin_then_replan_keeps_the_pin(demo_db):
     at.session_state[pins_key] = {"edited_rows": {0: {"Pinned": True}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.exception
-    assert views.unescape(at.success[0].value).startswith("Pins saved (1 pinned, 0 unpinned)")
+    assert unescape(at.success[0].value).startswith("Pins saved (1 pinned, 0 unpinned)")
     with db.session() as s:
         pins = plans.list_pins(s, _week())
     assert len(pins) == 1
@@ -100,7 +98,7 @@ def test_a_pin_that_breaks_the_rules_is_refused_with_a_message(demo_db):
     _button(at, "Pin to slot").click()
     at.run()
     assert not at.exception
-    message = views.unescape(at.error[0].value)
+    message = unescape(at.error[0].value)
     assert message.startswith("This pin breaks the rules:") and blocked.name in message
     with db.session() as s:
         assert plans.list_pins(s, _week()) == []
@@ -121,7 +119,7 @@ def test_hand_edits_are_checked_against_the_rules_and_saved_as_the_draft(demo_db
     at.button(key="FormSubmitter:hand_edit-Add to slot").click()
     at.run()
     assert not at.exception, at.exception
-    message = views.unescape(at.error[0].value)
+    message = unescape(at.error[0].value)
     assert message.startswith("Not changed. Breaks rule 1, eligibility") and blocked.name in message
     with db.session() as s:
         assert plans.get_draft(s, _week()) is None
@@ -134,7 +132,7 @@ def test_hand_edits_are_checked_against_the_rules_and_saved_as_the_draft(demo_db
     at.button(key="FormSubmitter:hand_edit-Remove from slot").click()
     at.run()
     assert not at.exception, at.exception
-    assert views.unescape(at.success[0].value).endswith("saved as the draft.")
+    assert unescape(at.success[0].value).endswith("saved as the draft.")
     with db.session() as s:
         draft = plans.get_draft(s, _week())
     assert draft is not None and draft.status == "edited"
@@ -145,12 +143,12 @@ def test_hand_edits_are_checked_against_the_rules_and_saved_as_the_draft(demo_db
 def test_roster_edit_is_validated_and_saved(demo_db):
     at = _coordinator("pages/coordinator/roster.py")
     assert at.title[0].value == "Roster"
-    assert any("background check expires" in w.value for w in at.warning)
+    assert any("background check expires" in unescape(w.value) for w in at.warning)
     key = at.session_state["roster_editor_key"]
     at.session_state[key] = {"edited_rows": {0: {"Email": "not-an-email"}}, "added_rows": [],
                              "deleted_rows": []}
     at.run()
-    errors = [views.unescape(e.value) for e in at.error]
+    errors = [unescape(e.value) for e in at.error]
     assert any(e.startswith('Row 1 (') and 'column "Email"' in e for e in errors), errors
     assert "Nothing was saved from that edit." in errors
     with db.session() as s:
@@ -162,7 +160,7 @@ def test_roster_edit_is_validated_and_saved(demo_db):
                              "added_rows": [{"Name": new_name, "Check": "pending"}], "deleted_rows": []}
     at.run()
     assert not at.exception
-    assert views.unescape(at.success[0].value) == "Saved: 1 volunteer changed, 1 added."
+    assert unescape(at.success[0].value) == "Saved: 1 volunteer changed, 1 added."
     with db.session() as s:
         stored = {v.name: v for v in list_volunteers(s)}
     assert stored[first.name].max_shifts == 3 and str(stored[first.name].availability[0]) == "Sat 09:00-17:00"
@@ -181,7 +179,7 @@ def test_settings_preview_then_save(demo_db):
     assert (row["Now"], row["With these settings"], row["Change"]) == (3, 4, 1)
     at.button(key="save_settings").click()
     at.run()
-    assert views.unescape(at.success[0].value).startswith("Settings saved.")
+    assert unescape(at.success[0].value).startswith("Settings saved.")
     with db.session() as s:
         assert load_settings(s).open_weekdays == (3, 4, 5, 6)
 
@@ -190,7 +188,7 @@ def test_bad_settings_are_explained_and_not_saveable(demo_db):
     at = _coordinator("pages/coordinator/settings.py")
     at.number_input[2].set_value(1)  # a target below the minimum of 3
     at.run()
-    assert "shift_target: below shift_min" in [e.value for e in at.error]
+    assert "shift_target: below shift_min" in [unescape(e.value) for e in at.error]
     assert at.button(key="save_settings").disabled
 
 
@@ -222,7 +220,7 @@ def test_a_settings_save_over_someone_elses_newer_save_is_refused_once(demo_db):
     at.run()
     at.button(key="save_settings").click()
     at.run()
-    assert any("changed by someone else" in views.unescape(e.value) for e in at.error)
+    assert any("changed by someone else" in unescape(e.value) for e in at.error)
     with db.session() as s:
         assert load_settings(s).open_weekdays != (3, 4, 5, 6)
     at.button(key="save_settings").click()  # having seen what changed, a second save goes through

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import planner.engine
-from planner.checkin import to_utc
-from planner.domain import monday_of
-from planner.io.my_calendar import center_now
-from planner.problem import Assignment
+from planner.core.clock import center_now, to_utc
+from planner.core.domain import monday_of
+from planner.core.problem import Assignment
 from planner.store import attendance, db, plans
 from planner.store.roster import list_volunteers
 from planner.store.settings import load_settings
-from tests.fixtures.browser import signed_in
+from tests.apptest import open_app
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LABEL = "Staff above minimum on days with frequent no-shows (measured: Fri 50%)"
 
 
@@ -54,7 +51,7 @@ def solved(monkeypatch: pytest.MonkeyPatch) -> list:
 
 
 def _page() -> AppTest:
-    at = signed_in(AppTest.from_file(APP, default_timeout=60), "coordinator").run()
+    at = open_app("coordinator", timeout=60)
     assert not at.exception, at.exception
     assert at.title[0].value == "Plan the week"
     return at

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner import ui_session
+from planner.present.text import unescape
 from planner.store import accounts, audit, db
 from planner.store.roster import get_volunteer
-from planner.ui_session import NOTICE_KEY, USER_KEY
+from planner.ui import session as ui_session
+from planner.ui.session import NOTICE_KEY, USER_KEY
+from tests.apptest import APP
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 SECRETS = {
     "auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s" * 32,
              "client_id": "planner", "client_secret": "secret",
@@ -81,14 +81,14 @@ def test_a_volunteer_signs_in_by_the_email_on_their_record(demo_db, sso):
     assert not at.exception
     assert at.title[0].value == "My shifts"
     at.switch_page("pages/coordinator/roster.py").run()
-    assert "is not shown" in at.error[0].value and not at.dataframe
+    assert "is not shown" in unescape(at.error[0].value) and not at.dataframe
 
 
 def test_an_unknown_identity_is_refused_and_local_sign_in_still_works(demo_db, sso):
     at = _app({"is_logged_in": True, "email": "coordinator@elsewhere.example"}).run()
     assert not at.exception
     assert USER_KEY not in at.session_state
-    assert "has no access to the planner" in at.error[0].value
+    assert "has no access to the planner" in unescape(at.error[0].value)
     assert "Sign out of single sign-on" in _buttons(at)
     with db.session() as s:
         [entry] = audit.recent(s, limit=1)
@@ -105,7 +105,7 @@ def test_an_unknown_identity_is_refused_and_local_sign_in_still_works(demo_db, s
 
 def test_an_unverified_email_is_refused(demo_db, sso):
     at = _app({"is_logged_in": True, "email": "coordinator@center.example", "email_verified": False}).run()
-    assert USER_KEY not in at.session_state and "has no access" in at.error[0].value
+    assert USER_KEY not in at.session_state and "has no access" in unescape(at.error[0].value)
 
 
 def test_an_idle_single_sign_on_session_expires_and_drops_the_identity(demo_db, sso):

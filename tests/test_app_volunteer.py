@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from planner import views
+from planner.core.domain import default_week
+from planner.core.labels import day_label
+from planner.present.text import unescape
 from planner.store import db
 from planner.store.roster import get_volunteer, list_volunteers
-from tests.fixtures.browser import publish_demo_week, signed_in
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from tests.apptest import open_app
+from tests.fixtures.browser import publish_demo_week
 
 
 def _volunteer(page: str | None = None) -> AppTest:
-    at = signed_in(AppTest.from_file(APP, default_timeout=30), "volunteer").run()
+    at = open_app("volunteer")
     if page:
         at.switch_page(page).run()
     assert not at.exception, at.exception
@@ -29,24 +29,24 @@ def _all_text(at: AppTest) -> str:
         parts.append(table.value.to_csv())
     for frame in at.dataframe:
         parts.append(frame.value.to_csv())
-    return views.unescape("\n".join(parts))
+    return unescape("\n".join(parts))
 
 
 def test_no_published_plan_yet(demo_db):
     at = _volunteer()
     assert at.title[0].value == "My shifts"
-    assert at.info[0].value.startswith("You have no published shifts")
+    assert unescape(at.info[0].value).startswith("You have no published shifts")
 
 
 def test_my_shifts_show_date_time_place_and_counts_but_nobody_else(demo_db):
     week, me, version = publish_demo_week()
     at = _volunteer()
     table = at.table[0].value
-    assert [views.unescape(c) for c in table.columns] == ["Date", "Time", "Place", "What", "Coverage"]
+    assert [unescape(c) for c in table.columns] == ["Date", "Time", "Place", "What", "Coverage"]
     mine = [a for a in version.assignments if a.volunteer == me.key]
     assert len(table) == len([a for a in mine if date.fromisoformat(a.slot[:10]) >= date.today()]) >= 1
-    assert all(views.unescape(c).count(" of ") == 1 for c in table[table.columns[-1]])
-    assert "Drop-in center, main room" in views.unescape(table.iloc[0, 2])
+    assert all(unescape(c).count(" of ") == 1 for c in table[table.columns[-1]])
+    assert "Drop-in center, main room" in unescape(table.iloc[0, 2])
     text = _all_text(at)
     with db.session() as s:
         others = [v for v in list_volunteers(s) if v.id != me.id]
@@ -68,7 +68,7 @@ def test_weekly_availability_and_time_off(demo_db):
     next(b for b in at.button if b.label == "Save my weekly availability").click()
     at.run()
     assert not at.exception
-    assert at.success[0].value == "Weekly availability saved."
+    assert unescape(at.success[0].value) == "Weekly availability saved."
     with db.session() as s:
         me = get_volunteer(s, at.session_state["planner_user"].volunteer_id)
     assert "Thu 09:00-17:00" in [str(w) for w in me.availability]
@@ -78,7 +78,7 @@ def test_weekly_availability_and_time_off(demo_db):
     next(b for b in at.button if b.label == "Add").click()
     at.run()
     assert not at.exception
-    assert at.success[0].value == f"Added {views.day_label(day)}."
+    assert unescape(at.success[0].value) == f"Added {day_label(day)}."
     with db.session() as s:
         me = get_volunteer(s, me.id)
     assert [(e.day, e.kind, e.start) for e in me.exceptions] == [(day, "off", None)]
@@ -97,14 +97,14 @@ def test_calendar_download_is_offered_for_my_shifts(demo_db):
 
 def _publish_next_week_with_me():
     """Next week's plan with just me and one other on its first slot, published (no solver needed)."""
-    from planner.problem import Assignment
+    from planner.core.problem import Assignment
     from planner.store import accounts, plans
     from planner.store.settings import load_settings
 
     with db.session() as s:
         me = get_volunteer(s, accounts.get_account(s, "volunteer").volunteer_id)
         settings = load_settings(s)
-        week = views.default_week(date.today(), settings.open_weekdays) + timedelta(days=7)
+        week = default_week(date.today(), settings.open_weekdays) + timedelta(days=7)
         slot = settings.week_slots(week)[0]
         other = next(v for v in list_volunteers(s) if v.id != me.id)
         plans.save_draft(s, week, [Assignment(slot.id, me.key), Assignment(slot.id, other.key)], actor="test")
@@ -124,7 +124,7 @@ def test_i_cant_make_it_takes_me_off_records_it_and_reaches_the_gap_list(demo_db
     choice.set_value(0)
     next(b for b in at.button if b.label == "I can't make it").click()
     at.run()
-    assert "tick the box" in at.error[0].value
+    assert "tick the box" in unescape(at.error[0].value)
     with db.session() as s:
         assert cancellations.open_gaps(s, week) == []
 
@@ -134,7 +134,7 @@ def test_i_cant_make_it_takes_me_off_records_it_and_reaches_the_gap_list(demo_db
     next(b for b in at.button if b.label == "I can't make it").click()
     at.run()
     assert not at.exception, at.exception
-    assert at.success[0].value.startswith(f"Thank you for telling us. You are off {title}")
+    assert unescape(at.success[0].value).startswith(f"Thank you for telling us. You are off {title}")
     with db.session() as s:
         [gap] = cancellations.open_gaps(s, week)
         latest = plans.latest_published(s, week)

@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime, time
 
 from icalendar import Calendar
 
-from planner.domain import CenterSettings
-from planner.io.my_calendar import my_upcoming, shifts_ics, shifts_table
-from planner.problem import Assignment
+from planner.core.domain import CenterSettings
+from planner.core.problem import Assignment
+from planner.core.shifts import my_upcoming
+from planner.io.ics import shifts_ics
+from planner.present.my_shifts import shifts_table
 
 SETTINGS = CenterSettings(timezone="America/Chicago")
 WEEK = date(2026, 11, 30)  # Fri 4, Sat 5, Sun 6 Dec are open

@@ -7,9 +7,10 @@ from datetime import date, datetime
 
 import pytest
 
-from planner import checkin
-from planner.domain import CenterSettings, VolunteerRecord
-from planner.problem import Assignment
+from planner.core.domain import CenterSettings, VolunteerRecord
+from planner.core.errors import AttendanceError
+from planner.core.problem import Assignment
+from planner.present import checkin
 from planner.store import attendance, audit, db, plans
 from planner.store.roster import add_volunteer
 
@@ -104,5 +105,5 @@ def test_clock_times_round_trip_through_the_center_zone():
     assert checkin.parse_clock("9:05", FRI, "America/Chicago", "in") == datetime(2026, 12, 11, 15, 5)
     assert checkin.clock(datetime(2026, 12, 11, 15, 5), "America/Chicago") == "09:05"
     assert checkin.parse_clock(" ", FRI, "America/Chicago", "in") is None
-    with pytest.raises(ValueError, match=r"checked out: \"25:00\" is not a time \(use HH:MM\)"):
+    with pytest.raises(AttendanceError, match=r"checked out: \"25:00\" is not a time \(use HH:MM\)"):
         checkin.parse_clock("25:00", FRI, "America/Chicago", "checked out")

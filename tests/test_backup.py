@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from datetime import date, time
 from pathlib import Path
@@ -10,11 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from planner.demo import seed_demo
-from planner.domain import DatedException, VolunteerRecord
-from planner.problem import Assignment
-from planner.store import backup, cli, plans, roster
-from planner.store.db import dispose_engine, migrate, session
+from planner.cli import main
+from planner.core.domain import DatedException, VolunteerRecord
+from planner.core.problem import Assignment
+from planner.services.demo import seed_demo
+from planner.store import backup, plans, roster
+from planner.store.db import dispose_engine, session
+from planner.store.migrate import migrate
 
 WEEK = date(2026, 11, 30)
 
@@ -35,10 +36,7 @@ def fill(url: str) -> None:
 
 
 def run(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="planner")
-    cli.register(parser.add_subparsers(required=True))
-    args = parser.parse_args(argv)
-    return int(args.handler(args))
+    return main(list(argv))
 
 
 def test_json_round_trip_into_a_fresh_database_is_equal(store_url: str, tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ solve`: exit 2, every line placed, no answer written.
 
 from __future__ import annotations
 
-import argparse
 import re
 import subprocess
 import sys
@@ -16,9 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from planner.io import roster_csv
-from planner.io.roster_csv import export_roster, import_roster, parse_roster
-from planner.store import backup, cli, roster
+from planner.cli import main
+from planner.io.roster_csv import parse_roster
+from planner.present.roster import roster_edit, roster_table
+from planner.present.text import md_escape
+from planner.services import imports
+from planner.store import backup, roster
 from planner.store.db import session
 from planner.store.roster import RosterError
 
@@ -81,7 +83,7 @@ def test_the_corpus_is_complete() -> None:
 @pytest.fixture
 def filled(store_url: str) -> str:
     with session(store_url) as db:
-        import_roster(db, (ROOT / "tests" / "data" / "roster.csv").read_bytes(), actor="setup")
+        imports.run("roster", (ROOT / "tests" / "data" / "roster.csv").read_bytes(), "setup", db=db)
     return store_url
 
 
@@ -89,7 +91,7 @@ def filled(store_url: str) -> str:
 def test_refused_roster_files_change_nothing(filled: str, name: str) -> None:
     before = backup.dump(filled)
     with pytest.raises(RosterError) as err, session(filled) as db:
-        import_roster(db, (BAD / name).read_bytes(), actor="coord")
+        imports.run("roster", (BAD / name).read_bytes(), "coord", db=db)
     assert err.value.messages[0].startswith(REFUSED[name]), err.value.messages
     assert all(PLACED.match(m) for m in err.value.messages), err.value.messages
     assert backup.dump(filled) == before
@@ -99,10 +101,7 @@ def test_a_refused_file_through_the_command_line_exits_2(filled: str, monkeypatc
                                                         capsys) -> None:
     monkeypatch.setenv("DATABASE_URL", filled)
     before = backup.dump(filled)
-    parser = argparse.ArgumentParser()
-    cli.register(parser.add_subparsers(required=True))
-    args = parser.parse_args(["import-roster", str(BAD / "unknown_day.csv")])
-    assert args.handler(args) == 2
+    assert main(["import-roster", str(BAD / "unknown_day.csv")]) == 2
     assert capsys.readouterr().err.splitlines() == [
         'row 2, availability: "Fry 09:00-13:00" is not a weekday',
         'row 2, availability: "Funday 09:00-13:00" is not a weekday']
@@ -112,7 +111,7 @@ def test_a_refused_file_through_the_command_line_exits_2(filled: str, monkeypatc
 @pytest.mark.parametrize("name", sorted(ACCEPTED))
 def test_awkward_but_valid_files_import_exactly(store_url: str, name: str) -> None:
     with session(store_url) as db:
-        result = import_roster(db, (BAD / name).read_bytes())
+        result = imports.run("roster", (BAD / name).read_bytes(), db=db)
         names = sorted(v.name for v in roster.list_volunteers(db))
     assert result.added == len(ACCEPTED[name])
     assert names == sorted(ACCEPTED[name])
@@ -125,34 +124,34 @@ def test_semicolon_file_keeps_its_quoted_availability() -> None:
 
 
 def test_na_and_null_stay_text_through_the_pandas_roster_table(store_url: str) -> None:
-    from planner import views
+
 
     with session(store_url) as db:
-        import_roster(db, (BAD / "names_na_null.csv").read_bytes())
+        imports.run("roster", (BAD / "names_na_null.csv").read_bytes(), db=db)
         records = roster.list_volunteers(db)
-    table = views.roster_table(records)
+    table = roster_table(records)
     assert sorted(table["Name"]) == sorted(ACCEPTED["names_na_null.csv"])
     assert not table["Name"].isna().any()
 
 
 def test_formulas_are_neutralised_on_export_and_restored_on_reimport(store_url: str) -> None:
     with session(store_url) as db:
-        import_roster(db, (BAD / "html_and_formulas.csv").read_bytes())
-        exported = export_roster(db)
+        imports.run("roster", (BAD / "html_and_formulas.csv").read_bytes(), db=db)
+        exported = imports.export_roster(db=db)
     lines = exported.splitlines()
     assert "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",link@example.org" in exported
     assert any(line.startswith("'+cmd|calc,plus@example.org,'@SUM(A1),") for line in lines)
     assert any(line.startswith("<img src=x onerror=alert(1)>,img@example.org,'=1+1,") for line in lines)
     assert not any(cell.startswith(("=", "+", "-", "@")) for line in lines[1:] for cell in line.split(","))
     with session(store_url) as db:
-        assert import_roster(db, exported).updated == 4
-        assert export_roster(db) == exported
+        assert imports.run("roster", exported, db=db).updated == 4
+        assert imports.export_roster(db=db) == exported
 
 
 def test_html_is_escaped_for_markdown() -> None:
-    from planner import views
 
-    shown = views.md_escape("<script>alert(1)</script>")
+
+    shown = md_escape("<script>alert(1)</script>")
     assert "<script>" not in shown
 
 
@@ -161,17 +160,18 @@ def test_a_failure_half_way_through_the_writes_leaves_no_rows(filled: str,
     """Even a caller that catches the error inside its session keeps the rows it had."""
     before = backup.dump(filled)
     calls = []
+    add = roster.add_volunteer
 
     def fail_second(db, record, actor=None):  # type: ignore[no-untyped-def]
         calls.append(record)
         if len(calls) == 2:
             raise RosterError(["row 3, name: refused by the test"])
-        return roster.add_volunteer(db, record, actor)
+        return add(db, record, actor)
 
-    monkeypatch.setattr(roster_csv, "add_volunteer", fail_second)
+    monkeypatch.setattr(roster, "add_volunteer", fail_second)
     with session(filled) as db:
         with pytest.raises(RosterError):
-            import_roster(db, "name\nNew One\nNew Two\n")
+            imports.run("roster", "name\nNew One\nNew Two\n", db=db)
         assert [v.name for v in roster.list_volunteers(db)] == sorted(
             (v.name for v in roster.list_volunteers(db)), key=str.casefold)
     assert backup.dump(filled) == before
@@ -199,18 +199,18 @@ def test_bad_problem_json_exits_2_with_placed_lines_and_writes_nothing(tmp_path:
 
 
 def test_roster_editor_form_fields_refuse_with_row_and_column() -> None:
-    """The coordinator's table editor (planner.views.roster_edit) follows the same rules."""
-    from planner import views
-    from planner.domain import VolunteerRecord
+    """The coordinator's table editor (planner.present.roster_edit) follows the same rules."""
+
+    from planner.core.domain import VolunteerRecord
 
     records = [VolunteerRecord("Ana R.", id=1), VolunteerRecord("Bea B.", id=2)]
-    edit = views.roster_edit(records, {"edited_rows": {
+    edit = roster_edit(records, {"edited_rows": {
         0: {"Max shifts/week": "-1", "Availability": "Fri 25:00-17:00"},
         1: {"Check": "approved", "Check expires": "2027-02-30"}}})
     assert edit.updated == [] and edit.errors == [
-        'Row 1 (Ana R.), column "Max shifts/week": "-1" is not a whole number from 0 to 21',
         'Row 1 (Ana R.), column "Availability": "Fri 25:00-17:00" is not a time',
+        'Row 1 (Ana R.), column "Max shifts/week": "-1" is not a whole number >= 0',
         'Row 2 (Bea B.), column "Check": "approved" is not one of cleared, pending, expired, none',
         'Row 2 (Bea B.), column "Check expires": "2027-02-30" is not a date YYYY-MM-DD']
-    kept = views.roster_edit(records, {"added_rows": [{"Name": "NA"}, {"Name": "NULL"}]})
+    kept = roster_edit(records, {"added_rows": [{"Name": "NA"}, {"Name": "NULL"}]})
     assert [r.name for r in kept.added] == ["NA", "NULL"] and kept.errors == []

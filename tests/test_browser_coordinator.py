@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 import time
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import ROOT
 from tests.test_browser_signin import APP, log_in
 
 pytestmark = pytest.mark.browser
@@ -36,10 +34,7 @@ def test_coordinator_plans_the_demo_week_and_sees_the_grid(streamlit_server, app
     assert "(trained)" in text
     assert elapsed < 10, f"planning took {elapsed:.1f} s"
     page.mouse.move(5, 5)
-    shot = artifacts / "coordinator-2-plan-grid.png"
-    page.screenshot(path=shot, full_page=True)
-    (ROOT / "docs").mkdir(exist_ok=True)
-    shutil.copyfile(shot, ROOT / "docs" / "screenshot.png")
+    page.screenshot(path=artifacts / "coordinator-2-plan-grid.png", full_page=True)
     # Publish the plan; the volunteers' page reads published versions.
     page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.get_by_text(re.compile(r"^Published as version \d+\."))).to_be_visible()

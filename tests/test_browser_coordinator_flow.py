@@ -17,12 +17,14 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from planner import gaps, views
+from planner.core.domain import default_week
+from planner.core.validate import validate, why_not_eligible
+from planner.engine import repair as gaps
+from planner.present.gaps import published_choices
+from planner.services.week import build_problem
 from planner.store import db, plans
 from planner.store.roster import list_volunteers
 from planner.store.settings import load_settings
-from planner.validate import validate, why_not_eligible
-from planner.weekbuild import build_problem
 from tests.test_browser_signin import APP, log_in
 
 pytestmark = pytest.mark.browser
@@ -95,7 +97,7 @@ def test_the_coordinators_week_end_to_end(fresh_streamlit_server, app_page, arti
 
     # Pin someone who can take the first slot, then re-plan around the pin.
     with db.session(url) as s:
-        week = views.default_week(date.today(), load_settings(s).open_weekdays)
+        week = default_week(date.today(), load_settings(s).open_weekdays)
         problem = build_problem(s, week)
     first = min(problem.slots, key=lambda sl: sl.start)
     person = next(v for v in sorted(problem.volunteers, key=lambda v: v.name.casefold())
@@ -118,7 +120,7 @@ def test_the_coordinators_week_end_to_end(fresh_streamlit_server, app_page, arti
         published = plans.latest_published(s, week)
     assert published is not None and any(a.volunteer == person.id for a in published.assignments)
     current = list(published.assignments)
-    gone, label = next((a, text) for a, text in views.published_choices(problem, current)
+    gone, label = next((a, text) for a, text in published_choices(problem, current)
                        if gaps.suggestions(problem, [x for x in current if x != a], a.slot,
                                            exclude=[a.volunteer]))
     _go(page, "Gaps")

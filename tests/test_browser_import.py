@@ -20,7 +20,7 @@ def test_roster_csv_upload_preview_then_import(fresh_streamlit_server, app_page,
     page.get_by_role("link", name="Imports/exports").click()
     expect(page.get_by_text("Import the roster")).to_be_visible()
     page.locator("input[type=file]").first.set_input_files(ROOT / "tests" / "data" / "roster.csv")
-    button = page.get_by_role("button", name="Import all 5 rows")
+    button = page.get_by_role("button", name="Import: 5 to add, 0 to update")
     expect(button).to_be_visible()
     page.screenshot(path=artifacts / "import-1-preview.png", full_page=True)
     button.click()

@@ -10,9 +10,10 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from planner import demo, views
-from planner.problem import Assignment
-from planner.store import accounts, audit, db, plans
+from planner.core.domain import default_week
+from planner.core.problem import Assignment
+from planner.services import demo
+from planner.store import accounts, audit, db, migrate, plans
 from planner.store.roster import get_volunteer, list_volunteers, update_volunteer
 from planner.store.settings import load_settings, save_settings
 from tests.test_browser_signin import APP, log_in
@@ -37,7 +38,7 @@ OTHER_ROLES_URLS = {"coordinator": ["my-shifts"], "leadership": ["roster", "audi
 
 def _seed(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PLANNER_DEMO", "1")
-    db.migrate(url)  # what the app does on its first run; both are idempotent
+    migrate.migrate(url)  # what the app does on its first run; both are idempotent
     with db.session(url) as s:
         demo.seed_if_demo(s)
 
@@ -89,7 +90,7 @@ def test_html_and_formula_names_are_inert_in_the_browser(fresh_streamlit_server,
         update_volunteer(s, replace(mate, name=FORMULA_NAME), actor="test")
         settings = replace(load_settings(s), show_team_first_names=True)
         save_settings(s, settings, actor="test")
-        week = views.default_week(date.today(), settings.open_weekdays)
+        week = default_week(date.today(), settings.open_weekdays)
         slot = next(sl for sl in settings.week_slots(week) if sl.kind == "shift" and sl.day >= date.today())
         plans.save_draft(s, week, [Assignment(slot.id, me.key), Assignment(slot.id, mate.key)], actor="test")
         plans.publish_draft(s, week, actor="test")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from planner import demo
-from planner.store import db
+from planner.services import demo
+from planner.store import db, migrate
 from planner.store.roster import list_volunteers
 from tests.fixtures.browser import publish_demo_week
 from tests.test_browser_signin import APP, log_in
@@ -18,7 +18,7 @@ def test_volunteer_on_a_phone_sees_own_shifts_and_no_other_contacts(streamlit_se
                                                                     monkeypatch):
     url = streamlit_server.database_url
     monkeypatch.setenv("PLANNER_DEMO", "1")
-    db.migrate(url)  # what the app does on its first run; both are idempotent
+    migrate.migrate(url)  # what the app does on its first run; both are idempotent
     with db.session(url) as s:
         demo.seed_if_demo(s)
     week, me, version = publish_demo_week(url)

@@ -7,9 +7,11 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from planner import demo, views
-from planner.problem import Assignment
-from planner.store import accounts, cancellations, db, plans
+from planner.core.domain import default_week
+from planner.core.labels import day_label, time_range
+from planner.core.problem import Assignment
+from planner.services import demo
+from planner.store import accounts, cancellations, db, migrate, plans
 from planner.store.roster import get_volunteer, list_volunteers
 from planner.store.settings import load_settings
 from tests.test_browser_signin import log_in
@@ -20,18 +22,18 @@ pytestmark = pytest.mark.browser
 def test_volunteer_cancels_a_shift_on_a_phone(fresh_streamlit_server, app_page, artifacts, monkeypatch):
     url = fresh_streamlit_server.database_url
     monkeypatch.setenv("PLANNER_DEMO", "1")
-    db.migrate(url)
+    migrate.migrate(url)
     with db.session(url) as s:
         demo.seed_if_demo(s)
         me = get_volunteer(s, accounts.get_account(s, "volunteer").volunteer_id)
         other = next(v for v in list_volunteers(s) if v.id != me.id)
         settings = load_settings(s)
-        week = views.default_week(date.today(), settings.open_weekdays) + timedelta(days=7)
+        week = default_week(date.today(), settings.open_weekdays) + timedelta(days=7)
         slot = settings.week_slots(week)[0]
         plans.save_draft(s, week, [Assignment(slot.id, me.key), Assignment(slot.id, other.key)], actor="t")
         plans.publish_draft(s, week, actor="t")
     db.dispose_engine(url)
-    title = f"{views.day_label(slot.day)}, Morning shift {views.time_range(slot)}"
+    title = f"{day_label(slot.day)}, Morning shift {time_range(slot)}"
 
     page = app_page
     page.set_viewport_size({"width": 420, "height": 900})

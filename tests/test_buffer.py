@@ -1,4 +1,4 @@
-"""Unit tests: staffing above minimum on weekdays with frequent no-shows (planner.buffer)."""
+"""Unit tests: staffing above minimum on weekdays with frequent no-shows (planner.engine.buffer)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from datetime import date, datetime
 
 import pytest
 
-from planner import buffer
-from planner.problem import Assignment, Problem, ProblemError, Slot, Volunteer
-from planner.reports import History
-from planner.store.attendance import Attendance
-from planner.whatif import with_no_show_buffer
+from planner.core.errors import ProblemError
+from planner.core.history import Attendance, History, weekday_no_show_rates
+from planner.core.problem import Assignment, Problem, Slot, Volunteer
+from planner.engine import buffer
+from planner.engine.buffer import with_no_show_buffer
+from planner.present.plan import buffer_label
 
 THU, FRI = date(2026, 12, 10), date(2026, 12, 11)  # weekdays 3 and 4
 
@@ -85,10 +86,10 @@ def test_weekday_rates_from_a_fixed_history():
     seen = [Attendance(t, v, THU, checked_in_at=came) for v in ("v01", "v02", "v03")]
     seen += [Attendance(f, "v01", FRI, checked_in_at=came.replace(day=11)),
              Attendance(f, "v02", FRI, no_show=True)]
-    rates = buffer.weekday_no_show_rates(History(slots, planned, seen))
+    rates = weekday_no_show_rates(History(slots, planned, seen))
     assert rates == {3: pytest.approx(0.25), 4: pytest.approx(2 / 3)}
-    assert buffer.option_label(rates) == ("Staff above minimum on days with frequent no-shows "
+    assert buffer_label(rates) == ("Staff above minimum on days with frequent no-shows "
                                           "(measured: Thu 25%, Fri 67%)")
     assert buffer.frequent_days(rates, threshold=0.5) == {4: pytest.approx(2 / 3)}
-    assert buffer.option_label({3: 0.05}) is None
-    assert buffer.weekday_no_show_rates(History(slots, planned)) == {}
+    assert buffer_label({3: 0.05}) is None
+    assert weekday_no_show_rates(History(slots, planned)) == {}

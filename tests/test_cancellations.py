@@ -6,8 +6,9 @@ from datetime import date, time
 
 import pytest
 
-from planner.domain import VolunteerRecord, WeeklyWindow
-from planner.problem import Assignment
+from planner.core.domain import VolunteerRecord, WeeklyWindow
+from planner.core.problem import Assignment
+from planner.services.gaps import cancel_in
 from planner.store import audit, cancellations, plans, roster
 from planner.store.db import session
 from planner.store.settings import load_settings
@@ -37,7 +38,7 @@ def test_cancel_publishes_a_version_without_the_person_and_opens_a_gap(store_url
     first = _publish(store_url, [Assignment(FRI_AM, ana), Assignment(FRI_AM, bea)])
     with session(store_url) as db:
         plans.add_pin(db, WEEK, Assignment(FRI_AM, ana))
-        gap = cancellations.cancel(db, WEEK, FRI_AM, int(ana[1:]), reason=" sick ", actor="volunteer")
+        gap = cancel_in(db, WEEK, FRI_AM, int(ana[1:]), reason=" sick ", actor="volunteer")
     assert (gap.slot, gap.volunteer, gap.plan_version, gap.reason) == (FRI_AM, ana, 1, "sick")
     assert gap.is_open
     with session(store_url) as db:
@@ -58,15 +59,15 @@ def test_cancel_publishes_a_version_without_the_person_and_opens_a_gap(store_url
 def test_cancel_refuses_someone_not_on_the_slot_and_changes_nothing(store_url: str, keys: list[str]) -> None:
     ana, bea, _ = keys
     with session(store_url) as db, pytest.raises(plans.PlanError, match="not on this slot"):
-        cancellations.cancel(db, WEEK, FRI_AM, ana)  # nothing published yet
+        cancel_in(db, WEEK, FRI_AM, ana)  # nothing published yet
     _publish(store_url, [Assignment(FRI_AM, ana)])
     with session(store_url) as db:
         with pytest.raises(plans.PlanError, match=f"{bea} is not on this slot"):
-            cancellations.cancel(db, WEEK, FRI_AM, bea)
+            cancel_in(db, WEEK, FRI_AM, bea)
         with pytest.raises(plans.PlanError, match="reason: longer than 200"):
-            cancellations.cancel(db, WEEK, FRI_AM, ana, reason="x" * 201)
+            cancel_in(db, WEEK, FRI_AM, ana, reason="x" * 201)
         with pytest.raises(plans.PlanError, match="not a volunteer id"):
-            cancellations.cancel(db, WEEK, FRI_AM, "ana")
+            cancel_in(db, WEEK, FRI_AM, "ana")
     with session(store_url) as db:
         assert len(plans.list_versions(db, WEEK)) == 1 and cancellations.open_gaps(db, WEEK) == []
 
@@ -75,7 +76,7 @@ def test_resolve_gap_with_a_replacement_keeps_history(store_url: str, keys: list
     ana, bea, cy = keys
     _publish(store_url, [Assignment(FRI_AM, ana), Assignment(FRI_AM, bea)])
     with session(store_url) as db:
-        gap = cancellations.cancel(db, WEEK, FRI_AM, ana, actor="coord")
+        gap = cancel_in(db, WEEK, FRI_AM, ana, actor="coord")
     with session(store_url) as db:
         latest = plans.latest_published(db, WEEK)
         assert latest is not None
@@ -99,7 +100,7 @@ def test_resolve_gap_with_a_replacement_keeps_history(store_url: str, keys: list
 def test_publish_assignments_refuses_a_stale_base(store_url: str, keys: list[str]) -> None:
     ana, _, _ = keys
     _publish(store_url, [Assignment(FRI_AM, ana)])
-    with session(store_url) as db, pytest.raises(plans.PlanError, match="published in the meantime"):
+    with session(store_url) as db, pytest.raises(plans.PlanError, match="published by someone else"):
         plans.publish_assignments(db, WEEK, [], based_on=None)
 
 
@@ -113,7 +114,7 @@ def test_erasing_a_volunteer_blanks_their_cancellation_reasons_but_keeps_the_cou
     ana, bea, _ = keys
     _publish(store_url, [Assignment(FRI_AM, ana), Assignment(FRI_AM, bea)])
     with session(store_url) as db:
-        cancellations.cancel(db, WEEK, FRI_AM, ana, reason="my daughter's hospital visit", actor="volunteer")
+        cancel_in(db, WEEK, FRI_AM, ana, reason="my daughter's hospital visit", actor="volunteer")
     with session(store_url) as db:
         roster.erase_volunteer(db, int(ana[1:]), actor="coord")
     with session(store_url) as db:

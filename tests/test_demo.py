@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from planner import auth
-from planner.demo import demo_volunteers, seed_demo, seed_if_demo
-from planner.domain import monday_of
-from planner.problem import problem_to_json, read_problem
+from planner.core.domain import monday_of
+from planner.core.problem import problem_to_json, read_problem
+from planner.services import auth
+from planner.services.demo import demo_volunteers, seed_demo, seed_if_demo
+from planner.services.week import build_problem
 from planner.store import accounts, roster
 from planner.store.db import session
-from planner.weekbuild import build_problem
 
 TODAY = date(2026, 11, 27)
 

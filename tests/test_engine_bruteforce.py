@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 
+from planner.core.problem import ProblemError, read_problem
+from planner.core.validate import measure, validate
 from planner.engine import solve
-from planner.problem import ProblemError, read_problem
-from planner.validate import measure, validate
 from tests import bruteforce
 from tests.strategies import problems_st
 
@@ -75,8 +75,8 @@ def test_engine_is_optimal_and_valid(doc, solver: str) -> None:
 @STABLE
 @given(doc=problems_st())
 def test_bruteforce_plan_is_valid(doc) -> None:
-    """The brute force's plan passes planner.validate and measures to its optimum."""
-    from planner.problem import Assignment
+    """The brute force's plan passes planner.core.validate and measures to its optimum."""
+    from planner.core.problem import Assignment
 
     prob = read_problem(doc)
     best = truth(prob)

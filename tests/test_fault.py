@@ -21,10 +21,13 @@ import time
 from datetime import date
 from pathlib import Path
 
-from planner.domain import VolunteerRecord
-from planner.problem import Assignment
+import pytest
+
+from planner.core.domain import VolunteerRecord
+from planner.core.problem import Assignment
 from planner.store import plans, roster
-from planner.store.db import dispose_engine, migrate, session
+from planner.store.db import dispose_engine, session
+from planner.store.migrate import migrate
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 50
@@ -34,7 +37,7 @@ WEEK = date(2026, 11, 30)
 CHILD = """
 import sys
 from datetime import date
-from planner.problem import Assignment
+from planner.core.problem import Assignment
 from planner.store import plans
 from planner.store.db import session
 url, count, volunteers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -97,6 +100,7 @@ def _state(db_path: Path) -> dict[int | None, int]:
     return versions
 
 
+@pytest.mark.slow
 def test_killing_a_publish_at_random_moments_leaves_one_whole_version(tmp_path: Path) -> None:
     base = tmp_path / "base.sqlite3"
     _base(base)

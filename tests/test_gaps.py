@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from planner import gaps
-from planner.problem import Assignment, BackgroundCheck, Problem, Slot, Volunteer, Window
-from planner.validate import validate
+from planner.core.problem import Assignment, BackgroundCheck, Problem, Slot, Volunteer, Window
+from planner.core.validate import validate
+from planner.engine import repair as gaps
 
 DAY = date(2026, 12, 4)
 CLEARED = BackgroundCheck("cleared")

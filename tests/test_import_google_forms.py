@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.domain import CenterSettings, VolunteerRecord, WeeklyWindow
+from planner.core.domain import CenterSettings, VolunteerRecord, WeeklyWindow
 from planner.io import google_forms
+from planner.services import imports
 from planner.store import roster
 from planner.store.db import session
 from planner.store.roster import RosterError
@@ -49,8 +50,9 @@ def test_import_replaces_weekly_availability_and_adds_new_people(store_url: str)
     with session(store_url) as db:
         bea = roster.add_volunteer(db, VolunteerRecord("Bea B.", email="bea.b@example.org", trained=True,
                                                        availability=(_w(6, 9, 17),)))
-        assert google_forms.check_import(db, GOOD) == (2, 1)
-        result = google_forms.import_form(db, GOOD, actor="coord")
+        checked = imports.check("google-forms", GOOD, db=db)
+        assert (checked.added, checked.updated) == (2, 1)
+        result = imports.run("google-forms", GOOD, "coord", db=db)
     assert (result.added, result.updated) == (2, 1)
     with session(store_url) as db:
         people = {v.name: v for v in roster.list_volunteers(db)}
@@ -65,9 +67,9 @@ def test_a_bad_file_or_a_nameless_newcomer_changes_nothing(store_url: str) -> No
     nameless = GOOD.decode("utf-8-sig").replace('"Cleo Moss"', '""').encode()
     with session(store_url) as db:
         with pytest.raises(RosterError) as err:
-            google_forms.import_form(db, BAD)
+            imports.run("google-forms", BAD, db=db)
         assert len(err.value.messages) == 4
         with pytest.raises(RosterError, match="row 5, name: cleo@example.org is not on the roster yet"):
-            google_forms.import_form(db, nameless)
+            imports.run("google-forms", nameless, db=db)
     with session(store_url) as db:
         assert roster.list_volunteers(db) == []

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.domain import CenterSettings, Preference, VolunteerRecord
+from planner.core.domain import CenterSettings, Preference, VolunteerRecord
 from planner.io import signupgenius
+from planner.services import imports
 from planner.store import roster
 from planner.store.db import session
 from planner.store.roster import RosterError
@@ -53,12 +54,13 @@ def test_import_adds_people_with_dated_availability_and_preferences(store_url: s
     with session(store_url) as db:
         ana = roster.add_volunteer(db, VolunteerRecord("Ana R.", email="ana.reyes@example.org", trained=True,
                                                        check_status="cleared", max_shifts=1))
-        assert signupgenius.check_import(db, GOOD) == (3, 1)
-        result = signupgenius.import_signups(db, GOOD, actor="coord")
+        checked = imports.check("signupgenius", GOOD, db=db)
+        assert (checked.added, checked.updated) == (3, 1)
+        result = imports.run("signupgenius", GOOD, "coord", db=db)
     assert (result.added, result.updated) == (3, 1)
     with session(store_url) as db:
         people = {v.name: v for v in roster.list_volunteers(db)}
-        again = signupgenius.import_signups(db, GOOD)  # a second import adds nothing twice
+        again = imports.run("signupgenius", GOOD, db=db)  # a second import adds nothing twice
     assert (again.added, again.updated) == (0, 4)
     stored = people["Ana R."]
     assert stored.id == ana.id and stored.trained and stored.check_status == "cleared"  # kept
@@ -77,7 +79,7 @@ def test_import_adds_people_with_dated_availability_and_preferences(store_url: s
 def test_a_bad_file_changes_nothing(store_url: str) -> None:
     with session(store_url) as db:
         with pytest.raises(RosterError) as err:
-            signupgenius.import_signups(db, BAD)
+            imports.run("signupgenius", BAD, db=db)
         assert len(err.value.messages) == 4
     with session(store_url) as db:
         assert roster.list_volunteers(db) == []

@@ -1,4 +1,4 @@
-"""planner.leadership: leadership's what-if tables, sentences, chart data, CSV and fragility, counts only."""
+"""planner.present.leadership: what-if tables, sentences, chart data, CSV and fragility, counts only."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from planner import leadership
-from planner.io.safe_cells import restore
-from planner.problem import (
+from planner.core.cells import restore
+from planner.core.problem import (
     BackgroundCheck,
     Candidate,
     Problem,
@@ -22,7 +21,9 @@ from planner.problem import (
     WhatIf,
     Window,
 )
-from planner.whatif import CandidateAnswer, Fragility, LadderStep
+from planner.engine.whatif import CandidateAnswer, Fragility, LadderStep, study
+from planner.present import leadership
+from planner.present.text import csv_bytes
 
 
 def ans(label: str = "Thursday", n: int | None = 4, t: int | None = 1, m: int | None = 1,
@@ -131,7 +132,7 @@ def test_chart_data_leaves_out_impossible_days_and_chart_is_valid_vega_lite():
 
 def test_csv_is_formula_safe_and_round_trips():
     table = leadership.days_table([ans("=HYPERLINK(\"http://x\")"), ans("+Friday"), ans("@sum")])
-    rows = list(csv.reader(io.StringIO(leadership.csv_bytes(table).decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(csv_bytes(table).decode("utf-8"))))
     assert rows[0][0] == "Day"
     days = [r[0] for r in rows[1:]]
     assert all(d.startswith("'") for d in days)
@@ -192,7 +193,7 @@ def tiny_problem(recruit: RecruitProfile = NO_MEAL_RECRUITS) -> Problem:
 
 def test_compute_runs_each_day_then_the_ladder_with_a_moving_progress_bar():
     seen: list[tuple[float, str]] = []
-    results = leadership.compute(tiny_problem(), rate=0.25, open_now=3,
+    results = study(tiny_problem(), rate=0.25, open_now=3,
                                  progress=lambda done, text: seen.append((done, text)))
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1
@@ -204,35 +205,28 @@ def test_compute_runs_each_day_then_the_ladder_with_a_moving_progress_bar():
     assert results.buffered is not None and results.buffered[0].extra_volunteers == 4  # ceil(3 / 0.75)
     assert [s.labels for s in results.steps] == [("Thursday",)]
     assert results.buffered_steps is not None and results.buffered_steps[0].extra_volunteers == 4
-    assert list(results.ladder_table()["Open days"]) == [4]
-    assert results.ladder_sentences()[-1] == "Beyond that, Monday cannot be added with recruits like these."
-    assert results.sentences()[0] == ("Opening Thursday needs 3 more volunteers, 1 of them trained. "
-                                      "Allowing for 25% no-shows: 4 more volunteers, 1 of them trained.")
-    assert results.sentences()[1].startswith("Opening Monday is not possible with recruits like these: ")
-    assert results.risk[0] == ("2 volunteers are key people this week: if the most relied-on one could not "
-                               "come, 2 positions would go unfilled.")  # the trained one takes Ben along
-    assert results.risk[1] == ("1 slot has no backup (nobody else on the roster can step in): "
-                               "Fri 4 Dec, Morning 09:00-13:00.")
+    assert list(leadership.study_ladder_table(results)["Open days"]) == [4]
+    days, ladder, risk = (f(results) for f in (leadership.day_sentences, leadership.ladder_sentences,
+                                                leadership.risk_sentences))
+    assert ladder[-1] == "Beyond that, Monday cannot be added with recruits like these."
+    assert days[0] == ("Opening Thursday needs 3 more volunteers, 1 of them trained. "
+                       "Allowing for 25% no-shows: 4 more volunteers, 1 of them trained.")
+    assert days[1].startswith("Opening Monday is not possible with recruits like these: ")
+    assert risk[0] == ("2 volunteers are key people this week: if the most relied-on one could not "
+                       "come, 2 positions would go unfilled.")  # the trained one takes Ben along
+    assert risk[1] == ("1 slot has no backup (nobody else on the roster can step in): "
+                       "Fri 4 Dec, Morning 09:00-13:00.")
 
 
 def test_compute_without_buffer_and_results_never_name_anyone():
     problem = tiny_problem()
-    results = leadership.compute(problem)
+    results = study(problem)
     assert results.buffered is None and results.buffered_steps is None
-    assert "no-shows" not in " ".join(results.days_table().columns)
-    shown = json.dumps([results.sentences(), results.ladder_sentences(), list(results.risk),
-                        results.days_table().astype(str).values.tolist(),
-                        results.ladder_table().astype(str).values.tolist()])
+    assert "no-shows" not in " ".join(leadership.study_days_table(results).columns)
+    shown = json.dumps([leadership.day_sentences(results), leadership.ladder_sentences(results),
+                        leadership.risk_sentences(results),
+                        leadership.study_days_table(results).astype(str).values.tolist(),
+                        leadership.study_ladder_table(results).astype(str).values.tolist()])
     for v in problem.volunteers:
         assert v.name.split()[0] not in shown and v.id not in shown
     assert "@" not in shown and "cleared" not in shown
-
-
-def test_only_keeps_the_recruit_profile():
-    problem = tiny_problem(RecruitProfile(2, 1, "any"))
-    assert problem.whatif is not None
-    single = leadership.only(problem, problem.whatif.candidates[1:])
-    assert single.whatif is not None
-    assert [c.label for c in single.whatif.candidates] == ["Monday"]
-    assert single.whatif.recruit == RecruitProfile(2, 1, "any")
-    assert single.has_slot("fri-am") and single.has_volunteer("v01")

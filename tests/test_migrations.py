@@ -6,7 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from planner.store.db import downgrade, get_engine, migrate, session
+from planner.store.db import get_engine, session
+from planner.store.migrate import downgrade, migrate
 from planner.store.models import Base
 from planner.store.roster import list_volunteers
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import email
 import socket
 from collections.abc import Iterator
@@ -13,9 +12,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
-from planner import notify, notify_cli
-from planner.domain import VolunteerRecord
-from planner.problem import Assignment
+from planner.cli import main
+from planner.core.domain import VolunteerRecord
+from planner.core.errors import NotifyError
+from planner.core.problem import Assignment
+from planner.services import mail, notices, notify
 from planner.store import db, notifications, plans
 from planner.store.roster import add_volunteer
 
@@ -180,31 +181,25 @@ def test_an_smtp_failure_is_kept_and_retried_on_the_next_run(url, smtp_port, cap
 
 
 def test_the_cli_verb_queues_and_sends(url, smtp, capsys):
-    parser = argparse.ArgumentParser()
-    notify_cli.register(parser.add_subparsers(dest="command"))
     with db.session(url) as s:
         plans.save_draft(s, WEEK, [Assignment("2026-12-11-am", "v02")])
         plans.publish_draft(s, WEEK)
-    args = parser.parse_args(["send-reminders", "--today", "2026-12-10"])
-    assert args.handler(args) == 0
+    assert main(["send-reminders", "--today", "2026-12-10"]) == 0
     # The plan notice (only when the week is still ahead) and the reminder go to Bea.
     assert {m["To"] for m in smtp.inbox.messages} == {"bea@example.org"}
     assert any("reminder" in m["Subject"] for m in smtp.inbox.messages)
     assert "sent, 0 failed" in capsys.readouterr().err
-    assert args.handler(args) == 0
+    assert main(["send-reminders", "--today", "2026-12-10"]) == 0
     assert len([m for m in smtp.inbox.messages if "reminder" in m["Subject"]]) == 1
 
 
 def test_the_cli_without_smtp_keeps_messages_queued(url, monkeypatch, capsys):
     monkeypatch.delenv("PLANNER_SMTP_HOST", raising=False)
-    monkeypatch.setattr(notify, "SECRETS_FILES", ())
-    parser = argparse.ArgumentParser()
-    notify_cli.register(parser.add_subparsers(dest="command"))
+    monkeypatch.setattr(mail, "SECRETS_FILES", ())
     with db.session(url) as s:
         plans.save_draft(s, WEEK, [Assignment("2026-12-11-am", "v02")])
         plans.publish_draft(s, WEEK)
-    args = parser.parse_args(["send-reminders", "--today", "2026-12-10"])
-    assert args.handler(args) == 2
+    assert main(["send-reminders", "--today", "2026-12-10"]) == 2
     assert "PLANNER_SMTP_HOST" in capsys.readouterr().err
     with db.session(url) as s:
         assert {n.status for n in notifications.list_notifications(s)} == {"queued"}
@@ -214,21 +209,21 @@ def test_settings_from_secrets_toml_and_the_environment(tmp_path):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text('[smtp]\nhost = "mail.example.org"\nport = 465\nuser = "me@example.org"\n'
                        'password = "s3cret"\n', encoding="utf-8")
-    found = notify.smtp_settings({}, [secrets])
-    assert found == notify.SmtpSettings("mail.example.org", 465, "me@example.org", "me@example.org", "s3cret")
+    found = mail.smtp_settings({}, [secrets])
+    assert found == mail.SmtpSettings("mail.example.org", 465, "me@example.org", "me@example.org", "s3cret")
     assert "s3cret" not in repr(found)
-    override = notify.smtp_settings({"PLANNER_SMTP_PORT": "2525", "PLANNER_SMTP_FROM": "c@example.org"},
+    override = mail.smtp_settings({"PLANNER_SMTP_PORT": "2525", "PLANNER_SMTP_FROM": "c@example.org"},
                                     [secrets])
     assert (override.port, override.sender) == (2525, "c@example.org")
-    assert notify.smtp_settings({}, [tmp_path / "missing.toml"]) is None
-    with pytest.raises(notify.NotifyError, match="PLANNER_SMTP_PORT"):
-        notify.smtp_settings({"PLANNER_SMTP_HOST": "h", "PLANNER_SMTP_PORT": "x"}, [])
+    assert mail.smtp_settings({}, [tmp_path / "missing.toml"]) is None
+    with pytest.raises(NotifyError, match="PLANNER_SMTP_PORT"):
+        mail.smtp_settings({"PLANNER_SMTP_HOST": "h", "PLANNER_SMTP_PORT": "x"}, [])
 
 
 def test_subjects_stay_one_line_whatever_the_center_name():
-    from planner.domain import CenterSettings
+    from planner.core.domain import CenterSettings
 
     settings = CenterSettings(name="Hope\r\nBcc: all@example.org")
-    [m] = notify.plan_messages(settings, WEEK, 1, None, [Assignment("2026-12-11-am", "v01")], NOW,
+    [m] = notices.plan_messages(settings, WEEK, 1, None, [Assignment("2026-12-11-am", "v01")], NOW,
                                {"v01": "Ana"}, NOW)
     assert "\n" not in m.subject and "\r" not in m.subject

@@ -9,16 +9,24 @@ from datetime import date
 
 import pytest
 
-from planner import auth, privacy, views
-from planner.domain import VolunteerRecord
-from planner.io.roster_csv import export_roster
-from planner.io.safe_cells import TRIGGERS
-from planner.problem import Assignment
+from planner.core.cells import TRIGGERS
+from planner.core.domain import VolunteerRecord, default_week
+from planner.core.errors import UploadTooLarge
+from planner.core.labels import first_name
+from planner.core.problem import Assignment
+from planner.io.schedule_export import schedule
+from planner.present.audit import AUDIT_COLUMNS, audit_kind, audit_table
+from planner.present.my_shifts import teammates
+from planner.present.text import csv_bytes
+from planner.services import audit as audit_service
+from planner.services import auth, imports
+from planner.services.auth import sso_account
+from planner.services.week import build_problem
 from planner.store import accounts, audit, db, plans
+from planner.store.audit import CONTACT_VIEW
 from planner.store.roster import add_volunteer, get_volunteer, list_volunteers
 from planner.store.settings import load_settings
-from planner.ui_session import sso_account
-from planner.weekbuild import build_problem
+from planner.ui.uploads import MAX_UPLOAD_BYTES, read_upload
 
 HTML_NAME = "<img src=x onerror=alert(1)>"
 FORMULA_NAME = '=HYPERLINK("http://x")'
@@ -30,16 +38,16 @@ FORMULA_NAME = '=HYPERLINK("http://x")'
 @pytest.mark.parametrize(("name", "first"), [("Ana R.", "Ana"), ("  Bea  ", "Bea"), ("", ""),
                                              (HTML_NAME, "<img"), ("x" * 50, "x" * 30)])
 def test_first_name_is_the_first_word_only(name, first):
-    assert privacy.first_name(name) == first
+    assert first_name(name) == first
 
 
 def test_teammates_are_the_others_on_the_slot_by_first_name():
     names = {"v01": "Ana R.", "v02": "Bea T.", "v03": "Cleo M.", "v04": "Dana Q."}
     plan = [Assignment("s1", "v01"), Assignment("s1", "v03"), Assignment("s1", "v02"),
             Assignment("s2", "v04"), Assignment("s1", "v09")]  # v09: erased, no name known
-    assert privacy.teammates(plan, "s1", "v01", names) == ["Bea", "Cleo"]
-    assert privacy.teammates(plan, "s2", "v01", names) == ["Dana"]
-    assert privacy.teammates(plan, "s3", "v01", names) == []
+    assert teammates(plan, "s1", "v01", names) == ["Bea", "Cleo"]
+    assert teammates(plan, "s2", "v01", names) == ["Dana"]
+    assert teammates(plan, "s3", "v01", names) == []
 
 
 # ---------------------------------------------------------------- contact views
@@ -47,18 +55,18 @@ def test_teammates_are_the_others_on_the_slot_by_first_name():
 
 def test_contact_view_is_recorded_once_per_page_per_interval(demo_db):
     memo: dict = {}
-    assert privacy.contact_view("coordinator", "roster", 40, memo=memo, now=1000.0)
-    assert not privacy.contact_view("coordinator", "roster", 40, memo=memo, now=1000.0 + 60)
-    assert privacy.contact_view("coordinator", "imports", 3, memo=memo, now=1000.0 + 60)
-    assert not privacy.contact_view("coordinator", "gaps", 0, memo=memo, now=1000.0)  # nothing shown
-    assert privacy.contact_view("coordinator", "roster", 40, memo=memo,
-                                now=1000.0 + privacy.CONTACT_VIEW_EVERY + 1)
+    assert audit_service.contact_view("coordinator", "roster", 40, memo=memo, now=1000.0)
+    assert not audit_service.contact_view("coordinator", "roster", 40, memo=memo, now=1000.0 + 60)
+    assert audit_service.contact_view("coordinator", "imports", 3, memo=memo, now=1000.0 + 60)
+    assert not audit_service.contact_view("coordinator", "gaps", 0, memo=memo, now=1000.0)  # nothing shown
+    assert audit_service.contact_view("coordinator", "roster", 40, memo=memo,
+                                now=1000.0 + audit_service.CONTACT_VIEW_EVERY + 1)
     with db.session() as s:
-        seen = audit.recent(s, action=privacy.CONTACT_VIEW)
+        seen = audit.recent(s, action=CONTACT_VIEW)
     assert [(e.actor, e.target) for e in seen] == [("coordinator", "roster"), ("coordinator", "imports"),
                                                    ("coordinator", "roster")][::-1]
     assert seen[0].detail == "contact details of 40 volunteers shown"
-    assert privacy.audit_kind(privacy.CONTACT_VIEW) == "Contact views"
+    assert audit_kind(CONTACT_VIEW) == "Contact views"
 
 
 # ---------------------------------------------------------------- uploads
@@ -73,11 +81,11 @@ class _Upload:
 
 
 def test_uploads_over_the_limit_are_refused_before_reading():
-    assert privacy.read_upload(_Upload(b"name\nAna\n")) == b"name\nAna\n"
-    with pytest.raises(privacy.UploadTooLarge, match="the limit is 1000 kB"):
-        privacy.read_upload(_Upload(b"", size=privacy.MAX_UPLOAD_BYTES + 1))
-    with pytest.raises(privacy.UploadTooLarge):  # a size that lies is caught on the bytes
-        privacy.read_upload(_Upload(b"x" * 11, size=1), limit=10)
+    assert read_upload(_Upload(b"name\nAna\n")) == b"name\nAna\n"
+    with pytest.raises(UploadTooLarge, match="the limit is 1000 kB"):
+        read_upload(_Upload(b"", size=MAX_UPLOAD_BYTES + 1))
+    with pytest.raises(UploadTooLarge):  # a size that lies is caught on the bytes
+        read_upload(_Upload(b"x" * 11, size=1), limit=10)
 
 
 def test_server_upload_limit_is_small_and_xsrf_on():
@@ -97,13 +105,13 @@ def test_audit_table_kinds_and_columns(demo_db):
     auth.authenticate("coordinator", "wrong")
     auth.authenticate("coordinator", "demo")
     with db.session() as s:
-        table = privacy.audit_table(audit.recent(s, limit=5))
-    assert list(table.columns) == privacy.AUDIT_COLUMNS
+        table = audit_table(audit.recent(s, limit=5))
+    assert list(table.columns) == AUDIT_COLUMNS
     assert list(table["Action"][:2]) == ["sign-in", "sign-in failed"]
     assert set(table["Kind"][:2]) == {"Sign-ins"}
-    assert privacy.audit_kind("plan published") == "Publishes"
-    assert privacy.audit_kind("roster exported") == "Exports"
-    assert privacy.audit_kind("something new") == "Other"
+    assert audit_kind("plan published") == "Publishes"
+    assert audit_kind("roster exported") == "Exports"
+    assert audit_kind("something new") == "Other"
 
 
 # ---------------------------------------------------------------- single sign-on mapping
@@ -158,7 +166,7 @@ def _assert_neutralised(cells: list[str]) -> None:
 def test_roster_export_neutralises_formula_payloads(demo_db):
     added = _add_payload_volunteers()
     with db.session() as s:
-        text = export_roster(s, actor="coordinator")
+        text = imports.export_roster("coordinator", db=s)
     cells = _cells(text)
     _assert_neutralised(cells)
     assert "'" + FORMULA_NAME in cells and HTML_NAME in cells and "'-2+3" in cells
@@ -170,13 +178,13 @@ def test_schedule_export_neutralises_formula_payloads(demo_db):
     added = _add_payload_volunteers()
     with db.session() as s:
         settings = load_settings(s)
-        week = views.default_week(date.today(), settings.open_weekdays)
+        week = default_week(date.today(), settings.open_weekdays)
         slot = settings.week_slots(week)[0]
         plans.save_draft(s, week, [Assignment(slot.id, v.key) for v in added], actor="test")
     with db.session() as s:
         problem = build_problem(s, week)
         draft = plans.get_draft(s, week)
-    text = views.csv_bytes(views.schedule_table(problem, draft.assignments, settings.place)).decode()
+    text = csv_bytes(schedule(problem, draft.assignments, settings.place)).decode()
     cells = _cells(text)
     _assert_neutralised(cells)
     assert "'" + FORMULA_NAME in cells and "'-2+3" in cells
@@ -185,7 +193,7 @@ def test_schedule_export_neutralises_formula_payloads(demo_db):
 def test_audit_export_neutralises_a_formula_typed_as_username(demo_db):
     auth.authenticate(FORMULA_NAME, "whatever")
     with db.session() as s:
-        text = views.csv_bytes(privacy.audit_table(audit.recent(s, limit=10))).decode()
+        text = csv_bytes(audit_table(audit.recent(s, limit=10))).decode()
     cells = _cells(text)
     _assert_neutralised(cells)
     assert "'" + FORMULA_NAME.lower() in cells

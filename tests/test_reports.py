@@ -11,11 +11,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from planner import reports
-from planner.domain import CenterSettings, VolunteerRecord
-from planner.problem import Assignment
-from planner.store import attendance, cancellations, db, plans
-from planner.store.attendance import Attendance
+from planner.core.domain import CenterSettings, VolunteerRecord
+from planner.core.history import Attendance, Cancellation, History, no_show_rate, outcomes
+from planner.core.problem import Assignment
+from planner.io.spreadsheet import xlsx_bytes
+from planner.present import reports
+from planner.services.gaps import cancel_in
+from planner.services.reports import measured_no_show
+from planner.store import attendance, db, migrate, plans
+from planner.store.history import load_history
 from planner.store.roster import add_volunteer
 
 SETTINGS = CenterSettings()  # Fri-Sun; 09-13 and 13-17 shifts (minimum 3), dinner 17-18
@@ -33,7 +37,7 @@ def _at(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 12, day, hour, minute)
 
 
-HISTORY = reports.History(
+HISTORY = History(
     slots=_slots(),
     planned=[Assignment(F11, "v01"), Assignment(F11, "v02"), Assignment(F11, "v03"),
              Assignment(S12, "v01"), Assignment(S12, "v02"),
@@ -47,16 +51,16 @@ HISTORY = reports.History(
         Attendance(J08, "v01", date(2027, 1, 8), datetime(2027, 1, 8, 9), datetime(2027, 1, 8, 13)),
     ],
     cancellations=[
-        reports.Cancellation(F11, "v04", _at(10, 12)),  # 21 h before: late
-        reports.Cancellation(S12, "v04", _at(8, 9)),  # 4 days before: not late
-        reports.Cancellation(F18, "v02", _at(16, 9)),  # exactly 48 h before: late
+        Cancellation(F11, "v04", _at(10, 12)),  # 21 h before: late
+        Cancellation(S12, "v04", _at(8, 9)),  # 4 days before: not late
+        Cancellation(F18, "v02", _at(16, 9)),  # exactly 48 h before: late
     ],
     names={"v01": "Ana Reyes", "v02": "=Bea Cole", "v03": "Cy"},
 )
 
 
 def test_outcomes_per_planned_shift():
-    got = [(o.slot.id, o.volunteer, o.state, o.hours) for o in reports.outcomes(HISTORY)]
+    got = [(o.slot.id, o.volunteer, o.state, o.hours) for o in outcomes(HISTORY)]
     assert got == [(F11, "v01", "attended", 4.0), (F11, "v02", "attended", 3.5), (F11, "v03", "no-show", 0.0),
                    (S12, "v01", "untracked", 0.0), (S12, "v02", "untracked", 0.0),
                    (F18, "v01", "attended", 2.0), (F18, "v03", "no-show", 0.0), (J08, "v01", "attended", 4.0)]
@@ -101,13 +105,13 @@ def test_no_show_and_late_cancellation_rates_overall_and_per_weekday():
     saturday = table.loc["Saturday"]
     assert (saturday["Planned shifts"], saturday["Late-cancellation rate %"]) == (2, 0.0)
     assert pd.isna(saturday["No-show rate %"])  # nothing tracked on Saturdays
-    assert reports.no_show_rate(HISTORY) == pytest.approx(2 / 6)
-    assert reports.no_show_rate(reports.History(HISTORY.slots, HISTORY.planned)) is None
+    assert no_show_rate(HISTORY) == pytest.approx(2 / 6)
+    assert no_show_rate(History(HISTORY.slots, HISTORY.planned)) is None
 
 
 def test_exports_neutralise_formula_cells_and_charts_build():
     by_month = reports.hours(HISTORY, "month")
-    book = openpyxl.load_workbook(io.BytesIO(reports.xlsx_bytes({"Hours by month": by_month})))
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"Hours by month": by_month})))
     names = [row[1] for row in book["Hours by month"].iter_rows(min_row=2, values_only=True)]
     assert names == ["Ana Reyes", "'=Bea Cole", "Ana Reyes"]
     for chart in (reports.hours_chart(by_month), reports.coverage_chart(reports.coverage(HISTORY)),
@@ -124,7 +128,7 @@ def test_buffer_percent():
 @pytest.fixture
 def url(tmp_path: Path) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'planner.sqlite3'}"
-    db.migrate(url)
+    migrate.migrate(url)
     yield url
     db.dispose_engine(url)
 
@@ -132,21 +136,21 @@ def url(tmp_path: Path) -> Iterator[str]:
 def test_history_and_measured_rate_from_the_store(url):
     week = date(2026, 12, 7)
     with db.session(url) as s:
-        assert reports.measured_no_show_rate(s) is None
+        assert measured_no_show(db=s)[0] is None
         for name in ("Ana Reyes", "Bea Cole", "Cy", "Di"):
             add_volunteer(s, VolunteerRecord(name))
         plans.save_draft(s, week, [Assignment(F11, v) for v in ("v01", "v02", "v03", "v04")])
         plans.publish_draft(s, week)
     with db.session(url) as s:
-        cancellations.cancel(s, week, F11, "v04", actor="test")  # recorded now: long before the slot
+        cancel_in(s, week, F11, "v04", actor="test")  # recorded now: long before the slot
         attendance.check_in(s, F11, "v01", datetime(2026, 12, 11, 15, 0))  # 09:00 in Chicago
         attendance.check_out(s, F11, "v01", datetime(2026, 12, 11, 18, 30))  # 12:30
         attendance.correct(s, F11, "v02", checked_in_at=None, checked_out_at=None, no_show=True)
-        history = reports.load_history(s, date(2026, 12, 1), date(2026, 12, 31), datetime(2026, 12, 20))
+        history = load_history(s, date(2026, 12, 1), date(2026, 12, 31), datetime(2026, 12, 20))
     assert sorted(a.volunteer for a in history.planned) == ["v01", "v02", "v03"]
-    assert [(o.volunteer, o.state, o.hours) for o in reports.outcomes(history)] == [
+    assert [(o.volunteer, o.state, o.hours) for o in outcomes(history)] == [
         ("v01", "attended", 3.5), ("v02", "no-show", 0.0), ("v03", "no-show", 0.0)]
     assert [(c.slot, c.volunteer) for c in history.cancellations] == [(F11, "v04")]
     rates = reports.rates(history).set_index("Day").loc["Overall"]
     assert (rates["No-show rate %"], rates["Late cancellations"]) == (66.7, 0)
-    assert reports.no_show_rate(history) == pytest.approx(2 / 3)
+    assert no_show_rate(history) == pytest.approx(2 / 3)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.domain import Preference, VolunteerRecord, WeeklyWindow
-from planner.io.roster_csv import export_roster, import_roster, parse_roster
-from planner.io.safe_cells import neutralise, restore
+from planner.core.cells import neutralise, restore
+from planner.core.domain import Preference, VolunteerRecord, WeeklyWindow
+from planner.io.roster_csv import parse_roster
+from planner.services import imports
 from planner.store import roster
 from planner.store.db import session
 from planner.store.roster import RosterError
@@ -32,55 +33,56 @@ def test_ordinary_cells_are_left_alone(value: str) -> None:
 
 def test_canonical_file_round_trips_byte_for_byte(store_url: str) -> None:
     with session(store_url) as db:
-        result = import_roster(db, (DATA / "roster.csv").read_bytes())
+        result = imports.run("roster", (DATA / "roster.csv").read_bytes(), db=db)
         assert (result.added, result.updated) == (5, 0)
-        assert export_roster(db) == CANONICAL
+        assert imports.export_roster(db=db) == CANONICAL
 
 
 def test_messy_file_windows_line_ends_bom_blank_rows_and_loose_headers(store_url: str) -> None:
     raw = (DATA / "roster_messy.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n\r\n" in raw
     with session(store_url) as db:
-        import_roster(db, raw)
-        first = export_roster(db)
+        imports.run("roster", raw, db=db)
+        first = imports.export_roster(db=db)
     assert first == CANONICAL
     with session(store_url) as db:
-        result = import_roster(db, first)
+        result = imports.run("roster", first, db=db)
         assert (result.added, result.updated) == (0, 5), "a re-import updates, it does not duplicate"
-        assert export_roster(db) == first
+        assert imports.export_roster(db=db) == first
 
 
 def test_second_export_is_identical_after_reimport_into_a_fresh_database(store_url: str, tmp_path) -> None:
-    from planner.store.db import dispose_engine, migrate
+    from planner.store.db import dispose_engine
+    from planner.store.migrate import migrate
 
     other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
     migrate(other)
     with session(store_url) as db:
-        import_roster(db, (DATA / "roster_messy.csv").read_bytes())
-        first = export_roster(db)
+        imports.run("roster", (DATA / "roster_messy.csv").read_bytes(), db=db)
+        first = imports.export_roster(db=db)
     with session(other) as db:
-        import_roster(db, first)
-        assert export_roster(db) == first
+        imports.run("roster", first, db=db)
+        assert imports.export_roster(db=db) == first
     dispose_engine(other)
 
 
 def test_phone_with_a_plus_survives_rounds(store_url: str) -> None:
     with session(store_url) as db:
-        import_roster(db, f"{HEADER}\nAna R.,,+1 816 555 0100,shift,no,none,,1,0,\n")
+        imports.run("roster", f"{HEADER}\nAna R.,,+1 816 555 0100,shift,no,none,,1,0,\n", db=db)
         [ana] = roster.list_volunteers(db)
         assert ana.phone == "+1 816 555 0100"
-        exported = export_roster(db)
+        exported = imports.export_roster(db=db)
         assert ",'+1 816 555 0100," in exported
-        import_roster(db, exported)
+        imports.run("roster", exported, db=db)
         [ana] = roster.list_volunteers(db)
-        assert ana.phone == "+1 816 555 0100" and export_roster(db) == exported
+        assert ana.phone == "+1 816 555 0100" and imports.export_roster(db=db) == exported
 
 
 def test_bad_file_gives_one_placed_message_per_problem_and_changes_nothing(store_url: str) -> None:
     with session(store_url) as db:
-        import_roster(db, CANONICAL)
+        imports.run("roster", CANONICAL, db=db)
     with pytest.raises(RosterError) as err, session(store_url) as db:
-        import_roster(db, (DATA / "roster_bad.csv").read_bytes())
+        imports.run("roster", (DATA / "roster_bad.csv").read_bytes(), db=db)
     assert err.value.messages == [
         "row 3, name: is required",
         'row 4, does: "cook" is not shift or meal',
@@ -93,7 +95,7 @@ def test_bad_file_gives_one_placed_message_per_problem_and_changes_nothing(store
         'row 5, email: "ana@example.org" is also on row 2',
     ]
     with session(store_url) as db:
-        assert export_roster(db) == CANONICAL
+        assert imports.export_roster(db=db) == CANONICAL
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -125,8 +127,8 @@ def test_name_matching_is_refused_when_ambiguous(store_url: str) -> None:
         roster.add_volunteer(db, VolunteerRecord("Maria G.", email="m1@example.org"))
         roster.add_volunteer(db, VolunteerRecord("Maria G.", email="m2@example.org"))
         with pytest.raises(RosterError, match='row 2, name: 2 volunteers are called "Maria G."'):
-            import_roster(db, "name\nMaria G.\n")
-        import_roster(db, "name,email\nMaria G.,m2@example.org\n")
+            imports.run("roster", "name\nMaria G.\n", db=db)
+        imports.run("roster", "name,email\nMaria G.,m2@example.org\n", db=db)
         assert len(roster.list_volunteers(db)) == 2
 
 
@@ -134,7 +136,7 @@ def test_import_keeps_preferences_and_reactivates(store_url: str) -> None:
     with session(store_url) as db:
         stored = roster.add_volunteer(db, VolunteerRecord("Ana R.", active=False,
                                                           preferences=(Preference(4, "am"),)))
-        import_roster(db, "name,availability\nana r.,Fri 09:00-13:00\n")
+        imports.run("roster", "name,availability\nana r.,Fri 09:00-13:00\n", db=db)
         assert stored.id is not None
         ana = roster.get_volunteer(db, stored.id)
         assert ana is not None and ana.active and ana.preferences == (Preference(4, "am"),)
@@ -144,5 +146,5 @@ def test_import_keeps_preferences_and_reactivates(store_url: str) -> None:
 def test_export_neutralises_formula_names(store_url: str) -> None:
     with session(store_url) as db:
         roster.add_volunteer(db, VolunteerRecord("=cmd|' /C calc'!A0", email="x@example.org"))
-        lines = export_roster(db).splitlines()
+        lines = imports.export_roster(db=db).splitlines()
     assert lines[1].startswith("'=cmd|' /C calc'!A0,x@example.org")

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from planner.plan import Objective
-from planner.problem import ProblemError, read_problem
-from planner.validate import validate
+from planner.core.problem import ProblemError, read_problem
+from planner.core.validate import validate
 from tests import bruteforce
 from tests.strategies import at, problem, slot, volunteer
 
@@ -240,5 +239,3 @@ def test_engine_reports_unfilled_with_reasons(solver: str) -> None:
     assert plan.unfilled[0].reasons and all(r.strip() for r in plan.unfilled[0].reasons)
 
 
-def test_expected_objective_type() -> None:
-    assert Objective(1, 2) == Objective(unfilled=1, below_target=2)

@@ -9,8 +9,10 @@ from datetime import UTC, date, datetime, time
 from icalendar import Calendar
 from openpyxl import load_workbook
 
+from planner.core.problem import Assignment, BackgroundCheck, Problem, Slot, Volunteer, Window
 from planner.io import schedule_export
-from planner.problem import Assignment, BackgroundCheck, Problem, Slot, Volunteer, Window
+from planner.io.ics import schedule_ics
+from planner.io.spreadsheet import csv_bytes, xlsx_bytes
 
 DAY = date(2026, 12, 4)
 AM = Slot("2026-12-04-am", "shift", datetime.combine(DAY, time(9)), datetime.combine(DAY, time(13)), 1, 2, 0)
@@ -33,14 +35,14 @@ def test_the_table_has_one_row_per_known_assignment_in_time_order() -> None:
 
 
 def test_csv_neutralises_formula_cells() -> None:
-    rows = list(csv.reader(io.StringIO(schedule_export.to_csv(TABLE).decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(csv_bytes(TABLE).decode("utf-8"))))
     assert rows[0] == ["Date", "Start", "End", "Slot", "Place", "Volunteer"]
     assert [r[5] for r in rows[1:]] == ["'@SUM(A1:A2); \\, x", "Ana <b>R.</b> & co", "'" + HOSTILE]
     assert {r[4] for r in rows[1:]} == {"'-main room"}
 
 
 def test_xlsx_has_no_formula_cells() -> None:
-    book = load_workbook(io.BytesIO(schedule_export.to_xlsx(TABLE, "=Week of 30 Nov")))
+    book = load_workbook(io.BytesIO(xlsx_bytes({"Schedule": TABLE}, "=Week of 30 Nov")))
     sheet = book["Schedule"]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0] == ["Date", "Start", "End", "Slot", "Place", "Volunteer"]
@@ -59,7 +61,7 @@ def test_html_escapes_every_text() -> None:
 
 def test_ics_has_one_event_per_assignment_in_the_center_time_zone() -> None:
     now = datetime(2026, 11, 27, 12, tzinfo=UTC)
-    data = schedule_export.to_ics(PROBLEM, PLAN, "Main room", "Schedule", now=now)
+    data = schedule_ics(PROBLEM, PLAN, "Main room", "Schedule", now=now)
     assert b"\r\n" in data
     calendar = Calendar.from_ical(data)
     events = list(calendar.walk("VEVENT"))
@@ -71,4 +73,4 @@ def test_ics_has_one_event_per_assignment_in_the_center_time_zone() -> None:
     assert "Morning shift: @SUM(A1:A2); \\, x" in summaries  # the library escapes ; , and \\ and reads back
     assert f"Dinner meal: {HOSTILE}" in summaries
     assert b"SUMMARY:Morning shift: @SUM(A1:A2)\\; \\\\\\, x" in data
-    assert schedule_export.to_ics(PROBLEM, PLAN, "Main room", "Schedule", now=now) == data
+    assert schedule_ics(PROBLEM, PLAN, "Main room", "Schedule", now=now) == data

@@ -7,7 +7,7 @@ from datetime import date, time
 import pytest
 from sqlalchemy import text
 
-from planner.domain import CenterSettings, DatedException, Preference, VolunteerRecord, WeeklyWindow
+from planner.core.domain import CenterSettings, DatedException, Preference, VolunteerRecord, WeeklyWindow
 from planner.store import audit, roster
 from planner.store.db import database_url, get_engine, session
 from planner.store.settings import SettingsError, load_settings, save_settings
@@ -83,7 +83,7 @@ def test_bad_records_are_refused_with_placed_messages(store_url: str) -> None:
     with session(store_url) as db, pytest.raises(roster.RosterError) as err:
         roster.add_volunteer(db, VolunteerRecord(" ", email="x", check_status="maybe", does_shifts=False))
     assert err.value.messages == ["name: is required", 'email: "x" is not an email address',
-                                  'background_check: "maybe" is not one of cleared, pending, expired, none',
+                                  'check_status: "maybe" is not one of cleared, pending, expired, none',
                                   "does: shift, meal or both"]
 
 
@@ -116,7 +116,7 @@ def test_list_volunteers_sorts_by_name_and_filters_inactive(store_url: str) -> N
 
 
 def test_erase_keeps_an_anonymous_row_and_drops_personal_data(store_url: str) -> None:
-    from planner import auth
+    from planner.services import auth
 
     with session(store_url) as db:
         ana = VolunteerRecord("Ana R.", email="ana@example.org", phone="816-555-0100", availability=(FRI,))

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from planner import auth
-from planner.domain import VolunteerRecord
+from planner.core.clock import utcnow
+from planner.core.domain import VolunteerRecord
+from planner.services import auth
 from planner.store import accounts, audit, roster
 from planner.store.db import session
-from planner.store.models import UserRow, utcnow
+from planner.store.models import UserRow
 
 
 def test_create_user_stores_an_argon2_hash_not_the_password(store_url: str) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 from pathlib import Path
 
 import pytest
 
-from planner import auth
-from planner.store import cli
+from planner.cli import main
+from planner.services import auth
 from planner.store.db import session
 from planner.store.roster import list_volunteers
 
@@ -17,10 +16,7 @@ DATA = Path(__file__).parent / "data"
 
 
 def run(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="planner")
-    cli.register(parser.add_subparsers(required=True))
-    args = parser.parse_args(argv)
-    return args.handler(args)
+    return main(list(argv))
 
 
 @pytest.fixture

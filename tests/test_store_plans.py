@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from planner.domain import VolunteerRecord
-from planner.problem import Assignment
+from planner.core.domain import VolunteerRecord
+from planner.core.problem import Assignment
 from planner.store import plans, roster
 from planner.store.db import session
 

@@ -1,12 +1,12 @@
-"""`planner.validate` flags each hard rule's breach, names the rule, and passes a valid plan."""
+"""`planner.core.validate` flags each hard rule's breach, names the rule, and passes a valid plan."""
 
 from __future__ import annotations
 
 import pytest
 
-from planner.plan import Objective
-from planner.problem import Assignment, read_problem
-from planner.validate import check_pins, measure, validate
+from planner.core.plan import Objective
+from planner.core.problem import Assignment, read_problem
+from planner.core.validate import check_pins, measure, validate
 from tests.strategies import at, problem, slot, volunteer
 
 ROSTER = [

@@ -1,4 +1,4 @@
-"""Unit tests of planner.views: the tables, sentences and charts the pages show."""
+"""Unit tests of planner.present.views: the tables, sentences and charts the pages show."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from planner import views
-from planner.domain import CenterSettings
-from planner.plan import Objective, Plan, Unfilled
-from planner.problem import Assignment, BackgroundCheck, Problem, Volunteer, Window
+from planner.core.domain import CenterSettings
+from planner.core.plan import Objective, Plan, Unfilled
+from planner.core.problem import Assignment, BackgroundCheck, Problem, Volunteer, Window
+from planner.present.plan import grid_styles, objective_summary, unfilled_table, week_grid
+from planner.present.roster import check_warnings
+from planner.present.text import csv_bytes, md_escape
 
 WEEK = date(2026, 11, 30)  # a Monday; the center opens Fri 4 - Sun 6 Dec
 
@@ -31,7 +33,7 @@ def test_week_grid_has_days_by_slots_with_names_and_counts():
     problem = _problem()
     assigned = [Assignment("2026-12-04-am", v) for v in ("v01", "v02", "v03")]
     assigned.append(Assignment("2026-12-04-dinner", "v04"))
-    grid = views.week_grid(problem, assigned, pinned=[Assignment("2026-12-04-am", "v02")])
+    grid = week_grid(problem, assigned, pinned=[Assignment("2026-12-04-am", "v02")])
     assert list(grid.table.index) == ["Fri 4 Dec", "Sat 5 Dec", "Sun 6 Dec"]
     assert list(grid.table.columns) == ["Morning 09:00-13:00", "Afternoon 13:00-17:00", "Dinner 17:00-18:00"]
     cell = grid.table.loc["Fri 4 Dec", "Morning 09:00-13:00"]
@@ -42,14 +44,14 @@ def test_week_grid_has_days_by_slots_with_names_and_counts():
     assert grid.status.loc["Fri 4 Dec", "Dinner 17:00-18:00"] == "full"
     assert grid.table.loc["Sat 5 Dec", "Afternoon 13:00-17:00"] == "Short: 0 of 4"
     assert grid.status.loc["Sat 5 Dec", "Afternoon 13:00-17:00"] == "short"
-    styles = views.grid_styles(grid)
+    styles = grid_styles(grid)
     assert "background-color" in styles.loc["Sat 5 Dec", "Afternoon 13:00-17:00"]
 
 
 def test_grid_marks_a_slot_without_trained_person_short():
     problem = _problem()
     assigned = [Assignment("2026-12-05-am", v) for v in ("v02", "v03", "v04")]
-    grid = views.week_grid(problem, assigned)
+    grid = week_grid(problem, assigned)
     assert grid.status.loc["Sat 5 Dec", "Morning 09:00-13:00"] == "short"
     assert grid.table.loc["Sat 5 Dec", "Morning 09:00-13:00"].startswith("Short: 3 of 4")
 
@@ -59,11 +61,11 @@ def test_unfilled_table_and_summary():
     plan = Plan("optimal", (), (Unfilled("2026-12-05-pm", 3, 1, ("only 2 available volunteers",)),
                                Unfilled("2026-12-04-am", 1, 0, ())),
                 Objective(4, 9), 0.25, {"preferences missed": 2})
-    table = views.unfilled_table(problem, plan.unfilled)
+    table = unfilled_table(problem, plan.unfilled)
     assert list(table["Day"]) == ["Fri 4 Dec", "Sat 5 Dec"]
     assert table.loc[1, "Why"] == "only 2 available volunteers"
     assert table.loc[1, "Missing trained"] == 1
-    lines = views.objective_summary(problem, plan)
+    lines = objective_summary(problem, plan)
     assert lines[0] == "7 of 9 slots have at least their minimum."
     assert "4 positions unfilled (below the minimum)." in lines
     assert "9 positions below target." in lines
@@ -82,10 +84,10 @@ class _Cand:
 
 def test_csv_neutralises_formulas_and_markdown_is_escaped():
     table = pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "@cmd", "Ana", "-1+1", "\tx"]})
-    lines = views.csv_bytes(table).decode().splitlines()
+    lines = csv_bytes(table).decode().splitlines()
     assert lines[1].startswith("\"'=HYPERLINK") and lines[2] == "'@cmd" and lines[3] == "Ana"
     assert lines[4] == "'-1+1"
-    escaped = views.md_escape("[click](javascript:alert(1)) <img src=x> **b**")
+    escaped = md_escape("[click](javascript:alert(1)) <img src=x> **b**")
     assert "[" not in escaped.replace("\\[", "") and "<" not in escaped.replace("\\<", "")
     assert "*" not in escaped.replace("\\*", "")
 
@@ -97,6 +99,6 @@ def test_check_warnings_name_expiring_and_expired_checks():
             {"name": "Ben", "background_check": "cleared", "background_check_expires": date(2027, 6, 1)},
             {"name": "Cleo", "background_check": "cleared", "background_check_expires": "2026-11-01"},
             {"name": "Dee", "background_check": "pending", "background_check_expires": None}]
-    warnings = views.check_warnings(rows, today=date(2026, 11, 27))
+    warnings = check_warnings(rows, today=date(2026, 11, 27))
     assert warnings == ["Ana: background check expires on 2026-12-10 (in 13 days).",
                         "Cleo: background check expired on 2026-11-01."]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from planner.domain import CenterSettings, DatedException, Preference, VolunteerRecord, WeeklyWindow
-from planner.problem import Assignment, Window, problem_to_json, read_problem
+from planner.core.domain import CenterSettings, DatedException, Preference, VolunteerRecord, WeeklyWindow
+from planner.core.problem import Assignment, Window, problem_to_json, read_problem
+from planner.services.week import build_problem, dated_windows
 from planner.store import plans, roster
 from planner.store.db import session
 from planner.store.settings import save_settings
-from planner.weekbuild import build_problem, dated_windows
 
 WEEK = date(2026, 11, 30)  # Monday; Fri-Sun are Dec 4-6
 FRI, SAT = date(2026, 12, 4), date(2026, 12, 5)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 
-from planner.problem import read_problem
+from planner.core.problem import read_problem
 from tests import bruteforce
 from tests.strategies import at, problem, slot, volunteer, whatif_problems_st
 
@@ -151,7 +151,7 @@ def test_bruteforce_minimum_is_tight(doc) -> None:
 
 
 def _whatif():
-    return pytest.importorskip("planner.whatif").whatif
+    return pytest.importorskip("planner.engine.whatif").whatif
 
 
 def check_answer(prob, answer) -> None:

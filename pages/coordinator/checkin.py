@@ -1,91 +1,73 @@
 """Check-in: the coordinator's attendance view with corrections, and the kiosk for the center's tablet."""
 
-from datetime import date
-
 import streamlit as st
 
-from planner import auth, checkin, views
-from planner.io.my_calendar import center_now
-from planner.store import attendance, db
-from planner.store.models import utcnow
-from planner.store.roster import list_volunteers
-from planner.store.settings import load_settings
-from planner.ui_session import require_role
+from planner.core.clock import center_now
+from planner.core.errors import PlannerError
+from planner.core.labels import day_label, slot_column
+from planner.present import checkin as shown
+from planner.present.text import md_escape
+from planner.services import attendance, auth, settings
+from planner.ui import flash
+from planner.ui.session import KIOSK_KEY, require_role
 
 user = require_role("coordinator")
 
-with db.session() as s:
-    settings = load_settings(s)
-today = center_now(settings.timezone).date()
-kiosk = bool(st.session_state.get(checkin.KIOSK_KEY))
-flash = st.session_state.pop("checkin_flash", None)
-
-
-def _day(day: date) -> tuple[list[checkin.KioskRow], dict, dict]:
-    with db.session() as s:
-        seen = {(a.slot, a.volunteer): a for a in attendance.list_attendance(s, day, day)}
-        names = {v.key: v.name for v in list_volunteers(s)}
-        rows = checkin.kiosk_rows(settings, day, attendance.on_duty(s, day), names, seen)
-    return rows, names, seen
-
+today = center_now(settings.load().timezone).date()
+kiosk = bool(st.session_state.get(KIOSK_KEY))
 
 if kiosk:
-    st.title(f"Welcome! {views.day_label(today)}")
+    st.title(f"Welcome! {day_label(today)}")
     st.caption("Tap your name when you arrive and again when you leave.")
-    if flash:
-        getattr(st, flash[0])(views.md_escape(flash[1]))
-    rows, _, _ = _day(today)
+    flash.show("checkin")
+    day = attendance.day(today)
+    rows = shown.kiosk_rows(day.settings, today, day.on_duty, day.names, day.seen)
     if not rows:
         st.info("Nobody is on today's published plan.")
     heading = None
     for row in rows:
         if row.slot.id != heading:
             heading = row.slot.id
-            st.subheader(views.slot_column(row.slot))
+            st.subheader(slot_column(row.slot))
         action = row.action
-        clicked = st.button(views.md_escape(checkin.button_label(row)),
-                            key=f"tap_{row.slot.id}_{row.volunteer}", disabled=action is None,
-                            width="stretch", type="primary" if action == "in" else "secondary")
+        clicked = st.button(md_escape(shown.button_label(row)), key=f"tap_{row.slot.id}_{row.volunteer}",
+                            disabled=action is None, width="stretch",
+                            type="primary" if action == "in" else "secondary")
         if clicked and action is not None:
             try:
-                with db.session() as s:
-                    if action == "in":
-                        attendance.check_in(s, row.slot.id, row.volunteer, utcnow(), actor="kiosk")
-                    else:
-                        attendance.check_out(s, row.slot.id, row.volunteer, utcnow(), actor="kiosk")
+                attendance.tap(row.slot.id, row.volunteer, action)
                 word = "Welcome" if action == "in" else "Thank you, see you soon"
-                st.session_state["checkin_flash"] = ("success", f"{word}, {row.label}!")
-            except attendance.AttendanceError as err:
-                st.session_state["checkin_flash"] = ("error", f"Not recorded: {err}")
+                flash.later("checkin", "success", f"{word}, {row.label}!")
+            except PlannerError as err:
+                flash.later("checkin", "error", flash.refused("Not recorded", err))
             st.rerun()
     with st.expander("Coordinator: leave kiosk mode"), st.form("kiosk_exit"):
         password = st.text_input("Your password", type="password", key="kiosk_password")
         if st.form_submit_button("Leave kiosk mode"):
             if auth.authenticate(user.username, password).ok:
-                st.session_state.pop(checkin.KIOSK_KEY, None)
+                st.session_state.pop(KIOSK_KEY, None)
                 st.rerun()
             st.error("Wrong password: the kiosk stays open.")
     st.stop()
 
 st.title("Check-in and attendance")
-if flash:
-    getattr(st, flash[0])(views.md_escape(flash[1]))
+flash.show("checkin")
 st.caption("Open kiosk mode on the center's tablet: volunteers then see only today's names "
            "(first name and last initial) and no other page until you leave it with your password.")
 if st.button("Open kiosk mode", type="primary", key="open_kiosk"):
-    st.session_state[checkin.KIOSK_KEY] = True
+    st.session_state[KIOSK_KEY] = True
     st.rerun()
 
-day = st.date_input("Day", today, key="checkin_day", format="YYYY-MM-DD")
-rows, names, seen = _day(day)
+when = st.date_input("Day", today, key="checkin_day", format="YYYY-MM-DD")
+day = attendance.day(when)
+rows = shown.kiosk_rows(day.settings, when, day.on_duty, day.names, day.seen)
 if not rows:
     st.info("Nobody is on the published plan that day.")
     st.stop()
-st.dataframe(checkin.attendance_table(rows, names, seen), hide_index=True, key="attendance_table")
+st.dataframe(shown.attendance_table(rows, day.names, day.seen), hide_index=True, key="attendance_table")
 
 st.subheader("Correct a record")
-labels = {i: f"{views.slot_column(r.slot)}: {names.get(r.volunteer, r.volunteer)}"
-          for i, r in enumerate(rows)}
+labels = {i: f"{slot_column(r.slot)}: {day.names.get(r.volunteer, r.volunteer)}" for i, r in enumerate(rows)}
 with st.form("correct_form"):
     picked = st.selectbox("Who", list(labels), format_func=labels.get, key="correct_who")
     left, right = st.columns(2)
@@ -94,14 +76,14 @@ with st.form("correct_form"):
     no_show = st.checkbox("Did not come (no-show)", key="correct_no_show")
     if st.form_submit_button("Save correction"):
         row = rows[picked]
+        timezone = day.settings.timezone
         try:
-            start = checkin.parse_clock(came, day, settings.timezone, "checked in")
-            end = checkin.parse_clock(went, day, settings.timezone, "checked out")
-            with db.session() as s:
-                attendance.correct(s, row.slot.id, row.volunteer, checked_in_at=start, checked_out_at=end,
-                                   no_show=no_show, actor=user.username)
-        except ValueError as err:  # AttendanceError too
-            st.error(views.md_escape(f"Not saved: {err}"))
+            attendance.correct(row.slot.id, row.volunteer,
+                               checked_in_at=shown.parse_clock(came, when, timezone, "checked in"),
+                               checked_out_at=shown.parse_clock(went, when, timezone, "checked out"),
+                               no_show=no_show, actor=user.username)
+        except PlannerError as err:
+            flash.say("error", flash.refused("Not saved", err))
         else:
-            st.session_state["checkin_flash"] = ("success", f"Saved: {labels[picked]}.")
+            flash.later("checkin", "success", f"Saved: {labels[picked]}.")
             st.rerun()

@@ -4,11 +4,13 @@ from datetime import date
 
 import streamlit as st
 
-from planner import privacy, views
-from planner.problem import CHECK_STATUSES
-from planner.store import db
-from planner.store.roster import RosterError, add_volunteer, list_for_edit, update_volunteer
-from planner.ui_session import require_role
+from planner.core.errors import PlannerError
+from planner.core.labels import plural
+from planner.core.problem import CHECK_STATUSES
+from planner.present import roster as shown
+from planner.services import audit, roster
+from planner.ui import flash
+from planner.ui.session import require_role
 
 user = require_role("coordinator")
 
@@ -16,30 +18,27 @@ st.title("Roster")
 st.caption("Edit a cell and it is checked and saved at once. Add a volunteer in the empty last row. "
            "To take someone off the roster, untick Active: their history is kept.")
 
-flash = st.session_state.pop("roster_flash", None)
-if flash:
-    getattr(st, flash[0])(flash[1])
+flash.show("roster")
 for line in st.session_state.pop("roster_errors", []):
-    st.error(views.md_escape(line))  # names the row by the volunteer's name: user text
+    flash.say("error", line)  # names the row by the volunteer's name: user text
 
-with db.session() as s:
-    editable = list_for_edit(s)
+editable = roster.list_for_edit()
 records = [record for record, _ in editable]
-privacy.contact_view(user.username, "roster", sum(1 for r in records if r.email or r.phone),
-                     memo=st.session_state)
+audit.contact_view(user.username, "roster", sum(1 for r in records if r.email or r.phone),
+                   memo=st.session_state)
 
-for warning in views.check_warnings(
+for warning in shown.check_warnings(
         [{"name": r.name, "background_check": r.check_status, "background_check_expires": r.check_expires}
          for r in records if r.active], today=date.today()):
-    st.warning(warning)
+    flash.say("warning", warning)
 
 version = st.session_state.get("roster_version", 0)
 key = st.session_state["roster_editor_key"] = f"roster_editor:{version}"
 # Versions as this table was first shown: a save over someone else's newer edit is refused.
 seen = st.session_state.setdefault(f"{key}:versions", {r.id: v for r, v in editable})
-table = views.roster_table(records)
 st.data_editor(
-    table, key=key, hide_index=True, num_rows="add", column_order=list(views.ROSTER_COLUMNS),
+    shown.roster_table(records), key=key, hide_index=True, num_rows="add",
+    column_order=list(shown.ROSTER_COLUMNS),
     column_config={
         "Name": st.column_config.TextColumn("Name", required=True, max_chars=100),
         "Email": st.column_config.TextColumn("Email", max_chars=254),
@@ -52,22 +51,16 @@ st.data_editor(
             "Availability", help='Weekly windows like "Fri 09:00-17:00; Sat 09:00-13:00"', width="large"),
     },
 )
-state = st.session_state.get(key) or {}
-edit = views.roster_edit(records, state)
+edit = shown.roster_edit(records, st.session_state.get(key) or {})
 if not edit.empty:
     if edit.errors:
         st.session_state["roster_errors"] = [*edit.errors, "Nothing was saved from that edit."]
     else:
         try:
-            with db.session() as s:
-                for record in edit.updated:
-                    update_volunteer(s, record, actor=user.username, expected_version=seen.get(record.id))
-                for record in edit.added:
-                    add_volunteer(s, record, actor=user.username)
-            st.session_state["roster_flash"] = (
-                "success", f"Saved: {views.plural(len(edit.updated), 'volunteer')} changed, "
-                           f"{len(edit.added)} added.")
-        except RosterError as err:
+            roster.save_edits(edit.updated, edit.added, seen, user.username)
+            flash.later("roster", "success", f"Saved: {plural(len(edit.updated), 'volunteer')} changed, "
+                                             f"{len(edit.added)} added.")
+        except PlannerError as err:
             st.session_state["roster_errors"] = [*err.messages, "Nothing was saved from that edit."]
     st.session_state.pop(f"{key}:versions", None)
     st.session_state["roster_version"] = version + 1

@@ -6,21 +6,20 @@ from zoneinfo import available_timezones
 
 import streamlit as st
 
-from planner import views
-from planner.store import db
-from planner.store.db import StaleEdit
-from planner.store.settings import SettingsError, load_for_edit, save_settings
-from planner.ui_session import require_role
+from planner.core.domain import default_week
+from planner.core.errors import PlannerError, StaleEdit
+from planner.core.labels import WEEKDAY_NAMES
+from planner.present.settings import needs_comparison
+from planner.services import settings
+from planner.ui import flash
+from planner.ui.session import require_role
 
 user = require_role("coordinator")
 
 st.title("Center settings")
-flash = st.session_state.pop("settings_flash", None)
-if flash:
-    getattr(st, flash[0])(flash[1])
+flash.show("settings")
 
-with db.session() as s:
-    current, stored_version = load_for_edit(s)
+current, stored_version = settings.load_for_edit()
 # The version this person is editing: a save on top of someone else's newer one is refused.
 seen_version = st.session_state.setdefault("settings_seen_version", stored_version)
 
@@ -28,7 +27,7 @@ c1, c2 = st.columns(2)
 name = c1.text_input("Center name", current.name, max_chars=100)
 place = c2.text_input("Place label shown to volunteers", current.place, max_chars=200)
 days = st.multiselect("Open days", list(range(7)), default=list(current.open_weekdays),
-                      format_func=lambda d: views.WEEKDAYS[d])
+                      format_func=lambda d: WEEKDAY_NAMES[d])
 c1, c2, c3 = st.columns(3)
 opens = c1.time_input("Opens", current.opens, step=1800)
 closes = c2.time_input("Closes", current.closes, step=1800)
@@ -60,22 +59,21 @@ new = replace(current, name=name.strip() or current.name, place=place.strip(),
 
 problems = new.problems()
 for problem in problems:
-    st.error(problem)
+    flash.say("error", problem)
 if new != current and not problems:
     st.subheader("What this changes in a week")
-    week = views.default_week(date.today(), current.open_weekdays)
-    st.dataframe(views.needs_comparison(current.week_slots(week), new.week_slots(week)), hide_index=True,
+    week = default_week(date.today(), current.open_weekdays)
+    st.dataframe(needs_comparison(current.week_slots(week), new.week_slots(week)), hide_index=True,
                  key="needs")
 if st.button("Save settings", type="primary", disabled=new == current or bool(problems), key="save_settings"):
     try:
-        with db.session() as s:
-            save_settings(s, new, actor=user.username, expected_version=seen_version)
+        settings.save(new, user.username, expected_version=seen_version)
         st.session_state.pop("settings_seen_version", None)
-        st.session_state["settings_flash"] = ("success", "Settings saved. Plan the week again to use them.")
+        flash.later("settings", "success", "Settings saved. Plan the week again to use them.")
     except StaleEdit as err:
         # Shown once; the next save (after checking) goes on top of the newer version.
         st.session_state["settings_seen_version"] = err.current_version
-        st.session_state["settings_flash"] = ("error", "Not saved: " + "; ".join(err.messages))
-    except SettingsError as err:
-        st.session_state["settings_flash"] = ("error", "Not saved: " + "; ".join(err.messages))
+        flash.later("settings", "error", flash.refused("Not saved", err))
+    except PlannerError as err:
+        flash.later("settings", "error", flash.refused("Not saved", err))
     st.rerun()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from planner import ui_availability
-from planner.ui_session import require_role
+from planner.ui import availability
+from planner.ui.session import require_role
 
 user = require_role("volunteer")
 
@@ -11,5 +11,5 @@ st.title("My availability")
 if user.volunteer_id is None:
     st.error("Your account is not linked to a volunteer. Please ask the coordinator.")
     st.stop()
-if not ui_availability.editor(user.volunteer_id, user.username, ui_availability.FOR_VOLUNTEER, "avail"):
+if not availability.editor(user.volunteer_id, user.username, availability.FOR_VOLUNTEER, "avail"):
     st.error("Your volunteer record was not found. Please ask the coordinator.")

@@ -1,75 +1,27 @@
-"""The planning engine: optimal weekly plans, explained.
+"""The planning engine: optimal plans, explained; what-if staffing; repairs; the no-show buffer.
 
-`solve` builds one integer model (rules.py, goals.py), minimises the contract's
-levels in order with CP-SAT or HiGHS (backends.py), and explains every
-position it could not fill (explain.py).
+Pure computation on `planner.core` objects: no database, no files, no Streamlit.
 """
 
-from __future__ import annotations
-
-import time
-
-from planner.engine.backends import BACKENDS, InfeasibleModel, choose_backend, solve_levels
+from planner.engine.backends import BACKENDS, choose_backend
+from planner.engine.buffer import buffer_by_weekday, frequent_days, with_no_show_buffer
 from planner.engine.explain import unfilled_entries
-from planner.engine.goals import positions_below_target, soft_goals, unfilled_positions, weighted
-from planner.engine.linear import Level
-from planner.engine.rules import build_rules
-from planner.engine.warmstart import warm_start
-from planner.plan import Plan
-from planner.problem import Assignment, Problem, ProblemError
-from planner.validate import check_pins, measure
+from planner.engine.solve import SOLVERS, solve
+from planner.engine.whatif import (
+    CandidateAnswer,
+    Fragility,
+    LadderStep,
+    Study,
+    WhatIfAnswer,
+    answer_to_json,
+    combined,
+    fragility,
+    ladder,
+    study,
+    whatif,
+)
 
-__all__ = ["BACKENDS", "solve", "choose_backend"]
-
-SOLVERS = ("auto", *BACKENDS)
-
-
-def _lonely_trainee_pins(problem: Problem) -> list[str]:
-    trained_pinned = {p.slot for p in problem.pinned if problem.volunteer(p.volunteer).trained}
-    return [f"pinned[{i}]: {p.volunteer} is untrained and no trained volunteer can join them on {p.slot}"
-            for i, p in enumerate(problem.pinned)
-            if problem.slot(p.slot).kind == "shift" and not problem.volunteer(p.volunteer).trained
-            and p.slot not in trained_pinned]
-
-
-def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "auto",
-          soft_seconds: float = 2.0, soft: bool = True) -> Plan:
-    """The best plan by the contract's levels; raises ProblemError for bad pins.
-
-    `soft=False` stops after level 2, for callers that only need the numbers.
-    """
-    if solver not in SOLVERS:
-        raise ProblemError([f"solver: {solver!r} is not one of {', '.join(SOLVERS)}"])
-    started = time.perf_counter()
-    bad_pins = check_pins(problem)
-    if bad_pins:
-        raise ProblemError(bad_pins)
-    model = build_rules(problem)
-    levels = [Level("unfilled positions", unfilled_positions(model)),
-              Level("positions below target", positions_below_target(model))]
-    goals = soft_goals(model) if soft else []
-    if goals:
-        levels.append(Level("soft goals", weighted(goals), must_prove=False))
-    backend = choose_backend(model.lp) if solver == "auto" else solver
-    # A valid plan to start from, proven optimal on levels 1-2 when it meets the flow bound.
-    start = warm_start(model, levels[0].expr, levels[1].expr)
-    try:
-        solution = solve_levels(model.lp, levels, backend, time_limit, soft_seconds, start)
-    except InfeasibleModel:
-        raise ProblemError(_lonely_trainee_pins(problem)
-                           or ["pinned: the pins together break the hard rules"]) from None
-    slot_order = {s.id: i for i, s in enumerate(problem.slots)}
-    volunteer_order = {v.id: i for i, v in enumerate(problem.volunteers)}
-    assignments = sorted((Assignment(slot, vid) for (vid, slot), var in model.x.items()
-                          if solution.values[var] == 1),
-                         key=lambda a: (slot_order[a.slot], volunteer_order[a.volunteer]))
-    proven = all(level.proven for level in solution.levels[:2])
-    return Plan(
-        status="optimal" if proven else "feasible",
-        assignments=tuple(assignments),
-        unfilled=unfilled_entries(problem, assignments),
-        objective=measure(problem, assignments),
-        seconds=time.perf_counter() - started,
-        soft={goal.name: goal.expr.value(solution.values) for goal in goals},
-        solver=backend,
-    )
+__all__ = ["BACKENDS", "SOLVERS", "CandidateAnswer", "Fragility", "LadderStep", "Study", "WhatIfAnswer",
+           "answer_to_json", "buffer_by_weekday", "choose_backend", "combined", "fragility",
+           "frequent_days", "ladder", "solve", "study", "unfilled_entries", "whatif",
+           "with_no_show_buffer"]

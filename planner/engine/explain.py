@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from planner.plan import Unfilled
-from planner.problem import Assignment, Problem, Slot, Volunteer
-from planner.validate import slot_shortfall
+from planner.core.plan import Unfilled
+from planner.core.problem import Assignment, Problem, Slot, Volunteer
+from planner.core.validate import slot_shortfall
 
 
 def slot_label(slot: Slot) -> str:

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from planner.core.problem import Slot
 from planner.engine.linear import Expr
 from planner.engine.rules import PlanModel
-from planner.problem import Slot
 
 
 def unfilled_positions(m: PlanModel, slots: Iterable[Slot] | None = None) -> Expr:

@@ -10,9 +10,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from planner.core.problem import Problem, Slot
+from planner.core.validate import eligible
 from planner.engine.linear import Expr, LinearModel
-from planner.problem import Problem, Slot
-from planner.validate import eligible
 
 
 @dataclass

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from planner.core.problem import Slot
 from planner.engine.linear import Expr, LinearModel, Row
 from planner.engine.rules import PlanModel
-from planner.problem import Slot
 
 Pair = tuple[str, str]  # (volunteer id, slot id)
 

@@ -1,1 +1,2 @@
-"""File formats the center exchanges with spreadsheets: the roster CSV, safe cells."""
+"""File formats: parse what comes in (roster CSV, SignUpGenius, Google Forms) and format what goes out
+(roster CSV, spreadsheets, printable schedule, calendars). No database, no Streamlit."""

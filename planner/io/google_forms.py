@@ -4,7 +4,8 @@ Columns: `Timestamp`, `Email Address`, optionally a name and a phone, and grid
 columns `Availability [Friday]` holding the center's periods (`Morning,
 Afternoon`, `Dinner`). An answer replaces the person's weekly availability; a
 person who answered twice is taken from their latest answer. Ticking Dinner
-means they offer to bring dinner. Import takes every row or none.
+means they offer to bring dinner. Pure; `planner.services.imports` saves every
+row or none.
 """
 
 from __future__ import annotations
@@ -14,16 +15,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time
 
 import pandas as pd
-from sqlalchemy.orm import Session
 
-from planner.domain import CenterSettings, VolunteerRecord, WeeklyWindow, parse_weekday
-from planner.io.csv_rows import key, read_table
+from planner.core.domain import CenterSettings, VolunteerRecord, WeeklyWindow, parse_weekday
+from planner.core.errors import RosterError
+from planner.core.labels import WEEKDAY_NAMES
+from planner.io.csv_text import key, read_table
 from planner.io.matching import RosterIndex
-from planner.io.roster_csv import ImportResult
-from planner.store import audit
-from planner.store.roster import RosterError, add_volunteer, list_volunteers, update_volunteer
-from planner.store.settings import load_settings
-from planner.views import WEEKDAYS, periods
 
 TIMESTAMP, EMAIL = "Timestamp", "Email Address"
 NAME_COLUMNS = ("Name", "Full name", "Your name")
@@ -89,7 +86,7 @@ def _merge(weekday: int, spans: list[tuple[time, time]]) -> list[WeeklyWindow]:
 def parse_form(data: str | bytes, settings: CenterSettings) -> FormsPreview:
     """Every answer, with one placed problem per bad cell (`row 4, Availability [Friday]: ...`)."""
     table = read_table(data, [TIMESTAMP, EMAIL], "Google Forms availability export")
-    named = {name.casefold(): span for name, span in periods(settings).items()}
+    named = {name.casefold(): span for name, span in settings.periods().items()}
     grid: list[tuple[str, int]] = []
     problems: list[str] = []
     for column in table.keys:
@@ -122,8 +119,8 @@ def parse_form(data: str | bytes, settings: CenterSettings) -> FormsPreview:
                     continue
                 span = next((sp for n, sp in named.items() if token.casefold().startswith(n)), None)
                 if span is None:
-                    found.append(f'Availability [{WEEKDAYS[weekday]}]: "{token}" is not one of '
-                                 f'{", ".join(periods(settings))}')
+                    found.append(f'Availability [{WEEKDAY_NAMES[weekday]}]: "{token}" is not one of '
+                                 f'{", ".join(settings.periods())}')
                     continue
                 dinner = dinner or (settings.meals and span == (settings.meal_start, settings.meal_end))
                 spans.append(span)
@@ -143,7 +140,7 @@ def parse_form(data: str | bytes, settings: CenterSettings) -> FormsPreview:
     return FormsPreview(marked, tuple(problems))
 
 
-def _changes(preview: FormsPreview, stored: list[VolunteerRecord]
+def plan_changes(preview: FormsPreview, stored: list[VolunteerRecord]
              ) -> list[tuple[VolunteerRecord, VolunteerRecord | None]]:
     """(new or changed record, the stored one or None) per person, from their latest answer."""
     if preview.problems:
@@ -164,23 +161,3 @@ def _changes(preview: FormsPreview, stored: list[VolunteerRecord]
     if errors:
         raise RosterError(errors)
     return out
-
-
-def check_import(db: Session, data: str | bytes) -> tuple[int, int]:
-    """(people to add, people to update), or RosterError with every problem; changes nothing."""
-    changes = _changes(parse_form(data, load_settings(db)), list_volunteers(db))
-    return sum(m is None for _, m in changes), sum(m is not None for _, m in changes)
-
-
-def import_form(db: Session, data: str | bytes, actor: str | None = None) -> ImportResult:
-    """Replace each person's weekly availability (adding new people); RosterError changes nothing."""
-    changes = _changes(parse_form(data, load_settings(db)), list_volunteers(db))
-    for record, match in changes:
-        if match is None:
-            add_volunteer(db, record, actor)
-        else:
-            update_volunteer(db, record, actor)
-    added = sum(m is None for _, m in changes)
-    audit.record(db, actor, "availability form imported", "roster",
-                 f"{added} added, {len(changes) - added} updated")
-    return ImportResult(added, len(changes) - added)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from planner.domain import VolunteerRecord
+from planner.core.domain import VolunteerRecord
 
 
 class RosterIndex:

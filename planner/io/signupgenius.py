@@ -4,8 +4,8 @@ A sign-up becomes extra availability on that date (a dated exception), and a
 preference for the center's slot when the sign-up's times match one, so the
 planner puts the person where they signed up. New people are added without a
 background check (the coordinator records it), as SignUpGenius knows nothing
-of it. Comments and other columns are not kept (issue 6: keep only what the
-planner needs). Import takes every row or none.
+of it. Comments and other columns are not kept: only what the planner needs.
+Pure; `planner.services.imports` saves every row or none.
 """
 
 from __future__ import annotations
@@ -16,15 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
 import pandas as pd
-from sqlalchemy.orm import Session
 
-from planner.domain import CenterSettings, DatedException, Preference, VolunteerRecord, monday_of
-from planner.io.csv_rows import key, read_table
+from planner.core.domain import CenterSettings, Preference, VolunteerRecord, monday_of
+from planner.core.errors import RosterError
+from planner.io.csv_text import key, read_table
 from planner.io.matching import RosterIndex
-from planner.io.roster_csv import ImportResult
-from planner.store import audit
-from planner.store.roster import RosterError, add_exception, add_volunteer, list_volunteers, update_volunteer
-from planner.store.settings import load_settings
 
 START, END = "Start Date/Time (mm/dd/yyyy)", "End Date/Time (mm/dd/yyyy)"
 FIRST, LAST = "First Name", "Last Name"
@@ -124,7 +120,7 @@ def parse_signups(data: str | bytes, settings: CenterSettings) -> SignUpPreview:
     return SignUpPreview(tuple(signups), tuple(problems))
 
 
-def _changes(preview: SignUpPreview, stored: list[VolunteerRecord],
+def plan_changes(preview: SignUpPreview, stored: list[VolunteerRecord],
              settings: CenterSettings) -> list[tuple[VolunteerRecord, VolunteerRecord | None, list[SignUp]]]:
     """(new or changed record, the stored one or None, that person's sign-ups) per person."""
     if preview.problems:
@@ -158,27 +154,3 @@ def _changes(preview: SignUpPreview, stored: list[VolunteerRecord],
     if errors:
         raise RosterError(errors)
     return out
-
-
-def check_import(db: Session, data: str | bytes) -> tuple[int, int]:
-    """(people to add, people to update), or RosterError with every problem; changes nothing."""
-    preview = parse_signups(data, load_settings(db))
-    changes = _changes(preview, list_volunteers(db), load_settings(db))
-    return sum(m is None for _, m, _ in changes), sum(m is not None for _, m, _ in changes)
-
-
-def import_signups(db: Session, data: str | bytes, actor: str | None = None) -> ImportResult:
-    """Add or update every person and their dated availability, or raise RosterError and change nothing."""
-    settings = load_settings(db)
-    changes = _changes(parse_signups(data, settings), list_volunteers(db), settings)
-    added = updated = 0
-    for record, match, signups in changes:
-        stored = update_volunteer(db, record, actor) if match else add_volunteer(db, record, actor)
-        have = {(e.day, e.kind, e.start, e.end) for e in stored.exceptions}
-        for s in signups:
-            if (s.day, "extra", s.start, s.end) not in have:
-                have.add((s.day, "extra", s.start, s.end))
-                add_exception(db, stored.id, DatedException(s.day, "extra", s.start, s.end), actor)
-        added, updated = added + (match is None), updated + (match is not None)
-    audit.record(db, actor, "signups imported", "roster", f"{added} added, {updated} updated")
-    return ImportResult(added, updated)

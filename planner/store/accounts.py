@@ -1,4 +1,4 @@
-"""Sign-in accounts as rows. Password checking and lock-out live in `planner.auth`."""
+"""Sign-in accounts as rows. Password checking and lock-out live in `planner.services.auth`."""
 
 from __future__ import annotations
 
@@ -8,14 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planner.domain import ROLES
+from planner.core.domain import ROLES
+from planner.core.errors import AccountError
 from planner.store.models import UserRow, VolunteerRow
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
-
-
-class AccountError(ValueError):
-    """A refused account change, with a message fit to show."""
 
 
 @dataclass(frozen=True)

@@ -8,41 +8,17 @@ center's time zone. A no-show is a row with `no_show` set and no times.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planner.domain import monday_of, volunteer_id_from_key, volunteer_key
-from planner.problem import Assignment
+from planner.core.domain import monday_of, volunteer_id_from_key, volunteer_key
+from planner.core.errors import AttendanceError
+from planner.core.history import Attendance
+from planner.core.problem import Assignment
 from planner.store import audit, plans
 from planner.store.models import AttendanceRow, WeekRow, utcnow
-
-
-class AttendanceError(ValueError):
-    """A refused check-in or correction, with a message fit to show."""
-
-
-@dataclass(frozen=True)
-class Attendance:
-    slot: str
-    volunteer: str  # volunteer key, `v07`
-    day: date
-    checked_in_at: datetime | None = None
-    checked_out_at: datetime | None = None
-    no_show: bool = False
-    corrected_by: str | None = None
-    corrected_at: datetime | None = None
-
-    @property
-    def state(self) -> str:
-        """`new` (not yet here), `in`, `out` or `no-show`."""
-        if self.no_show:
-            return "no-show"
-        if self.checked_out_at is not None:
-            return "out"
-        return "in" if self.checked_in_at is not None else "new"
 
 
 def _attendance(row: AttendanceRow) -> Attendance:

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session
 
 from planner.store.models import AuditRow
 
+# The action of an entry that says a coordinator saw contact details.
+CONTACT_VIEW = "contact view"
+
 
 @dataclass(frozen=True)
 class AuditEntry:

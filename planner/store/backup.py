@@ -20,14 +20,12 @@ from sqlalchemy import Connection, Engine, MetaData, create_engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from planner.core.errors import BackupError
+from planner.core.files import write_output
 from planner.store.db import ROOT, database_url, read_connection, write_connection
 
 FORMAT = "volunteer-planner-backup/1"
 SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-class BackupError(ValueError):
-    """A backup that cannot be read or restored; the message names the file or table."""
 
 
 def _encode(value: Any) -> Any:
@@ -99,14 +97,9 @@ def has_data(url: str | None = None) -> bool:
 
 
 def write_json(data: dict[str, Any], path: Path) -> Path:
-    """Write beside the target and rename, so a backup file is never half written."""
+    """Written whole or not at all (`write_output`), so a backup file is never half written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    write_output(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return path
 
 
@@ -124,16 +117,15 @@ def sqlite_copy(url: str | None, target: Path) -> Path:
     if source_path is None:
         raise BackupError("backup: the online backup API needs a SQLite database file")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.unlink(missing_ok=True)
     source = sqlite3.connect(source_path, timeout=30)
-    copy = sqlite3.connect(tmp)
+    copy = sqlite3.connect(":memory:")
     try:
         source.backup(copy)
+        data = copy.serialize()
     finally:
         copy.close()
         source.close()
-    os.replace(tmp, target)
+    write_output(target, data)
     return target
 
 

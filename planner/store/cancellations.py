@@ -1,10 +1,8 @@
 """Cancellations: someone drops out of a published slot, leaving a gap until it is resolved.
 
-`cancel` publishes a new version without the person (the old version keeps
-showing they were on), records the cancellation, drops their pin on that slot,
-and adds time off for the slot's hours, so no later re-plan or suggestion puts
-them back on a slot they said they cannot make. Rows are never deleted: the
-history of who dropped out, when and why stays.
+The use case (publish a version without the person, time off for the slot,
+notices) is `planner.services.cancel`; here are the rows. Rows are never
+deleted: the history of who dropped out, when and why stays.
 """
 
 from __future__ import annotations
@@ -15,14 +13,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planner.domain import DatedException, volunteer_id_from_key, volunteer_key
-from planner.problem import Assignment
-from planner.store import audit, plans
+from planner.core.domain import volunteer_id_from_key, volunteer_key
+from planner.core.errors import PlanError
+from planner.store import audit
 from planner.store.models import CancellationRow, WeekRow, utcnow
-from planner.store.roster import add_exception
-from planner.store.settings import load_settings
-from planner.validate import measure
-from planner.weekbuild import build_problem
 
 RESOLUTIONS = ("replaced", "replanned", "dismissed")
 MAX_REASON = 200
@@ -65,41 +59,27 @@ def _key(volunteer: int | str) -> str:
     return volunteer
 
 
-def published_counts(db: Session, week_start: date, assignments: list[Assignment]) -> tuple[int, int]:
-    """(unfilled, below target) of a week's assignments, counted the way the plan page counts them."""
-    problem = build_problem(db, week_start)
-    known = [a for a in assignments if problem.has_slot(a.slot) and problem.has_volunteer(a.volunteer)]
-    objective = measure(problem, known)
-    return objective.unfilled, objective.below_target
-
-
-def cancel(db: Session, week_start: date, slot_id: str, volunteer_id: int | str, reason: str = "",
-           actor: str | None = None) -> Gap:
-    """Record that a volunteer cannot make a published slot; raises PlanError when they are not on it."""
-    try:
-        key = _key(volunteer_id)
-    except ValueError as err:
-        raise plans.PlanError(f"volunteer: {err}") from None
+def checked_reason(reason: str) -> str:
+    """The reason as kept; raises PlanError when it is too long to keep."""
     reason = reason.strip()
     if len(reason) > MAX_REASON:
-        raise plans.PlanError(f"reason: longer than {MAX_REASON} characters")
-    latest = plans.latest_published(db, week_start)
-    mine = Assignment(slot_id, key)
-    if latest is None or mine not in latest.assignments:
-        raise plans.PlanError(f"{slot_id}: {key} is not on this slot in the published plan")
-    kept = [a for a in latest.assignments if a != mine]
-    unfilled, below = published_counts(db, week_start, kept)
-    plans.publish_assignments(db, week_start, kept, based_on=latest.version, unfilled=unfilled,
-                              below_target=below, actor=actor, why=f"{key} cancelled {slot_id}")
-    plans.remove_pin(db, week_start, mine, actor=actor)
-    slot = next((s for s in load_settings(db).week_slots(week_start) if s.id == slot_id), None)
-    if slot is not None:
-        add_exception(db, volunteer_id_from_key(key),
-                      DatedException(slot.day, "off", slot.start.time(), slot.end.time()), actor=actor)
+        raise PlanError(f"reason: longer than {MAX_REASON} characters")
+    return reason
+
+
+def record(db: Session, week_start: date, slot_id: str, volunteer: int | str, plan_version: int,
+           reason: str = "", actor: str | None = None) -> Gap:
+    """Keep on record that a volunteer dropped out of `plan_version`; the plan change is the caller's."""
+    try:
+        key = _key(volunteer)
+    except ValueError as err:
+        raise PlanError(f"volunteer: {err}") from None
+    reason = checked_reason(reason)
     week = db.scalar(select(WeekRow).where(WeekRow.start == week_start))
-    assert week is not None and latest.version is not None
+    if week is None:
+        raise PlanError(f"week {week_start}: nothing is published")
     row = CancellationRow(week_id=week.id, slot=slot_id, volunteer_id=volunteer_id_from_key(key),
-                          plan_version=latest.version, reason=reason, created_by=actor, resolution="")
+                          plan_version=plan_version, reason=reason, created_by=actor, resolution="")
     db.add(row)
     db.flush()
     audit.record(db, actor, "cancellation", f"week {week_start}", f"{key} cannot make {slot_id}")
@@ -128,18 +108,18 @@ def resolve_gap(db: Session, gap_id: int, resolution: str, *, replacement: int |
     happen together or not at all.
     """
     if resolution not in RESOLUTIONS:
-        raise plans.PlanError(f'resolution: "{resolution}" is not one of {", ".join(RESOLUTIONS)}')
+        raise PlanError(f'resolution: "{resolution}" is not one of {", ".join(RESOLUTIONS)}')
     row = db.get(CancellationRow, gap_id)
     if row is None:
-        raise plans.PlanError(f"gap: no gap {gap_id}")
+        raise PlanError(f"gap: no gap {gap_id}")
     if row.resolution:
-        raise plans.PlanError(f"gap {gap_id}: already resolved ({row.resolution})")
+        raise PlanError(f"gap {gap_id}: already resolved ({row.resolution})")
     if (resolution == "replaced") != (replacement is not None):
-        raise plans.PlanError("replacement: give one exactly when the gap is replaced")
+        raise PlanError("replacement: give one exactly when the gap is replaced")
     try:
         replacement_id = volunteer_id_from_key(_key(replacement)) if replacement is not None else None
     except ValueError as err:
-        raise plans.PlanError(f"replacement: {err}") from None
+        raise PlanError(f"replacement: {err}") from None
     row.resolution, row.replacement_id = resolution, replacement_id
     row.resolved_at, row.resolved_by = utcnow(), actor
     db.flush()

@@ -25,6 +25,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from planner.core.errors import DatabaseBusy
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE = ROOT / "data" / "planner.sqlite3"
 BUSY_TIMEOUT_MS = 5000
@@ -36,35 +38,6 @@ _engines: dict[str, Engine] = {}
 _factories: dict[str, sessionmaker[Session]] = {}
 
 
-class DatabaseBusy(RuntimeError):
-    """The database stayed locked by other writers; nothing of this unit of work was saved."""
-
-    def __init__(self) -> None:
-        message = ("The planner is busy saving other changes and could not save yours; nothing was "
-                   "changed. Please try again in a moment.")
-        super().__init__(message)
-        self.messages = [message]
-
-
-class StaleEdit(ValueError):
-    """Someone else saved the record after the user loaded it; `yours` keeps the user's input.
-
-    `current` is the record as now stored, `changes` names each field where it
-    differs from the user's input, so a page can show both and let them redo.
-    """
-
-    def __init__(self, what: str, expected: int, current_version: int, changes: list[str],
-                 current: Any = None, yours: Any = None) -> None:
-        detail = "; ".join(changes) if changes else "no field differs from your input"
-        message = (f"{what}: changed by someone else since you opened it (your version {expected}, "
-                   f"now {current_version}); now stored: {detail}. Your input is kept; check it and "
-                   "save again.")
-        ValueError.__init__(self, message)
-        self.messages = [message]
-        self.expected, self.current_version, self.changes = expected, current_version, changes
-        self.current, self.yours = current, yours
-
-
 def database_url(url: str | None = None) -> str:
     """`url`, else `DATABASE_URL`, else the SQLite file; PostgreSQL always through psycopg 3."""
     url = url or os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}"
@@ -72,6 +45,13 @@ def database_url(url: str | None = None) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def shown_url(url: str | None = None) -> str:
+    """The database URL as it may be printed: the password hidden."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(database_url(url)).render_as_string(hide_password=True)
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -167,6 +147,19 @@ def session(url: str | None = None, *, readonly: bool = False) -> Iterator[Sessi
 
 
 @contextmanager
+def unit(db: Session | None = None, *, readonly: bool = False) -> Iterator[Session]:
+    """The caller's unit of work when it has one (`db`), else a new `session()`.
+
+    Lets a use case run on its own or as part of a larger unit of work.
+    """
+    if db is not None:
+        yield db
+    else:
+        with session(readonly=readonly) as own:
+            yield own
+
+
+@contextmanager
 def write_connection(url: str | None = None) -> Iterator[Connection]:
     """A Core connection inside one write transaction (restores work table by table)."""
     with session(url) as db:
@@ -186,55 +179,3 @@ def read_connection(url: str | None = None) -> Iterator[Connection]:
         options["isolation_level"] = "REPEATABLE READ"
     with engine.connect().execution_options(**options) as connection:
         yield connection
-
-
-def alembic_config(url: str | None = None) -> Any:
-    from alembic.config import Config
-
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-    config.attributes["url"] = database_url(url)
-    return config
-
-
-def pending_upgrade(url: str | None = None, revision: str = "head") -> str | None:
-    """The revision an upgrade to `revision` would reach, or None when it would run nothing."""
-    from alembic.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(alembic_config(url))
-    with read_connection(url) as connection:
-        current = MigrationContext.configure(connection).get_current_heads()
-    wanted = {r.revision for r in script.get_revisions(revision) if r is not None}
-    reached = {r.revision for head in current for r in script.iterate_revisions(head, "base")}
-    return None if wanted <= reached else ",".join(sorted(wanted))
-
-
-def migrate(url: str | None = None, revision: str = "head") -> Path | None:
-    """Upgrade the database to `revision`; returns the backup taken first when it held data.
-
-    The backup is a SQLite copy beside the database file, or a JSON dump in
-    `data/backups/` for PostgreSQL (see `planner.store.backup.default_path`),
-    so a failed or regretted upgrade can be undone with `restore`.
-    """
-    from alembic import command
-
-    from planner.store import backup
-
-    target = pending_upgrade(url, revision)
-    if target is None:
-        return None
-    taken = backup.backup(url, reason=f"before-{target}") if backup.has_data(url) else None
-    try:
-        command.upgrade(alembic_config(url), revision)
-    except OperationalError as err:
-        if is_locked(err):
-            raise DatabaseBusy() from None
-        raise
-    return taken
-
-
-def downgrade(url: str | None = None, revision: str = "base") -> None:
-    from alembic import command
-
-    command.downgrade(alembic_config(url), revision)

@@ -9,7 +9,7 @@ Timestamps are naive UTC (`utcnow()`), the same on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     Boolean,
@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from planner.core.clock import utcnow
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -34,16 +36,12 @@ NAMING_CONVENTION = {
 }
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class CenterSettingsRow(Base):
-    """A single row (id 1); `planner.domain.CenterSettings` defaults apply until saved."""
+    """A single row (id 1); `planner.core.domain.CenterSettings` defaults apply until saved."""
 
     __tablename__ = "center_settings"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,7 @@
 """The outgoing email queue: queued once per idempotency key, sent later, never deleted.
 
 A message is written whole (subject, body, ICS) when it is queued, so a retry
-after an SMTP failure sends exactly the same thing. `planner.notify` decides
+after an SMTP failure sends exactly the same thing. `planner.services.notify` decides
 what to queue and does the sending; this module only keeps the rows.
 """
 
@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from planner.domain import volunteer_key
+from planner.core.domain import volunteer_key
 from planner.store.models import NotificationRow
 
 KINDS = ("publish", "change", "cancel", "reminder")

@@ -20,19 +20,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from planner.domain import volunteer_id_from_key, volunteer_key
-from planner.problem import Assignment
+from planner.core.domain import volunteer_id_from_key, volunteer_key
+from planner.core.errors import PlanError, StaleDraft
+from planner.core.problem import Assignment
 from planner.store import audit
-from planner.store.db import StaleEdit
 from planner.store.models import AssignmentRow, PinRow, PlanRow, VolunteerRow, WeekRow, utcnow
-
-
-class PlanError(ValueError):
-    """A refused plan change, with a message fit to show."""
-
-
-class StaleDraft(StaleEdit, PlanError):
-    """The draft was saved or published by someone else since it was loaded."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +57,11 @@ def _week(db: Session, week_start: date, create: bool = False, lock: bool = Fals
     return row
 
 
+def lock_week(db: Session, week_start: date) -> None:
+    """Hold the week's row until the unit of work ends: publishes of one week run one after another."""
+    _week(db, week_start, create=True, lock=True)
+
+
 def _version(row: PlanRow, week_start: date) -> PlanVersion:
     return PlanVersion(week_start, row.version, row.status, row.unfilled, row.below_target, row.created_at,
                        row.created_by, row.published_at, row.published_by,
@@ -72,7 +69,7 @@ def _version(row: PlanRow, week_start: date) -> PlanVersion:
                        row.row_version)
 
 
-def _published_by_key(db: Session, key: str | None, week_start: date) -> PlanVersion | None:
+def published_by_key(db: Session, key: str | None, week_start: date) -> PlanVersion | None:
     row = db.scalar(select(PlanRow).where(PlanRow.publish_key == key)) if key else None
     return _version(row, week_start) if row is not None else None
 
@@ -137,18 +134,24 @@ def discard_draft(db: Session, week_start: date, actor: str | None = None) -> No
 
 
 def publish_draft(db: Session, week_start: date, actor: str | None = None, *, key: str | None = None,
-                  expected_version: int | None = None) -> PlanVersion:
-    """The draft becomes the next numbered, immutable version; a repeated `key` returns that version."""
+                  expected_version: int | None = None, based_on: int | None | bool = False) -> PlanVersion:
+    """The draft becomes the next numbered, immutable version; a repeated `key` returns that version.
+
+    With `based_on` (the version the draft was made from; None for the first),
+    a version published by someone else in between refuses it (`_check_based_on`).
+    """
     week = _week(db, week_start, lock=True)
-    done = _published_by_key(db, key, week_start)
+    done = published_by_key(db, key, week_start)
     if done is not None:
         return done
     row = _draft_row(db, week) if week else None
     if week is None or row is None:
         raise PlanError(f"week {week_start}: there is no draft to publish")
     _check_draft(row, expected_version, week_start)
-    row.publish_key = key
     last = db.scalar(select(func.max(PlanRow.version)).where(PlanRow.week_id == week.id))
+    if based_on is not False:
+        _check_based_on(week_start, last, based_on)
+    row.publish_key = key
     row.version = (last or 0) + 1
     row.published_at, row.published_by = utcnow(), actor
     db.flush()
@@ -168,13 +171,11 @@ def publish_assignments(db: Session, week_start: date, assignments: Iterable[Ass
     """
     week = _week(db, week_start, create=True, lock=True)
     assert week is not None
-    done = _published_by_key(db, key, week_start)
+    done = published_by_key(db, key, week_start)
     if done is not None:
         return done
     last = db.scalar(select(func.max(PlanRow.version)).where(PlanRow.week_id == week.id))
-    if last != based_on:
-        raise PlanError(f"week {week_start}: version {last} was published in the meantime; "
-                        "reload and try again")
+    _check_based_on(week_start, last, based_on)
     pairs = _volunteer_ids(db, assignments)
     now = utcnow()
     row = PlanRow(week_id=week.id, version=(last or 0) + 1, status=status, unfilled=unfilled,
@@ -186,6 +187,21 @@ def publish_assignments(db: Session, week_start: date, assignments: Iterable[Ass
     detail = f"version {row.version}" + (f": {why}" if why else "")
     audit.record(db, actor, "plan published", f"week {week_start}", detail)
     return _version(row, week_start)
+
+
+class PublishedMeanwhile(PlanError):
+    """Someone published the week after this change was made from an older version."""
+
+    def __init__(self, week_start: date, latest: int, based_on: int | None):
+        super().__init__(f"week {week_start}: version {latest} was published by someone else after you "
+                         f"opened {'version ' + str(based_on) if based_on else 'the week'}; nothing was "
+                         "published. Reload to see their plan, then make your change again.")
+        self.week_start, self.latest, self.based_on = week_start, latest, based_on
+
+
+def _check_based_on(week_start: date, last: int | None, based_on: int | None) -> None:
+    if last != based_on:
+        raise PublishedMeanwhile(week_start, last or 0, based_on)
 
 
 def list_versions(db: Session, week_start: date) -> list[PlanVersion]:
@@ -246,3 +262,8 @@ def remove_pin(db: Session, week_start: date, pin: Assignment, actor: str | None
     if row is not None:
         db.delete(row)
         audit.record(db, actor, "pin removed", f"week {week_start}", f"{pin.volunteer} on {pin.slot}")
+
+
+def weeks_from(db: Session, first: date) -> list[date]:
+    """The weeks with a plan (draft or published) from `first` on."""
+    return list(db.scalars(select(WeekRow.start).where(WeekRow.start >= first).order_by(WeekRow.start)))

@@ -14,12 +14,19 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from planner.domain import EXCEPTION_KINDS, DatedException, Preference, VolunteerRecord, WeeklyWindow
+from planner.core.domain import (
+    EXCEPTION_KINDS,
+    DatedException,
+    Preference,
+    VolunteerRecord,
+    WeeklyWindow,
+    volunteer_key,
+)
+from planner.core.errors import RosterError, StaleVolunteer
 from planner.store import audit
-from planner.store.db import StaleEdit
 from planner.store.models import (
     CancellationRow,
     ExceptionRow,
@@ -32,20 +39,10 @@ from planner.store.models import (
     utcnow,
 )
 
+__all__ = ["RosterError", "StaleVolunteer"]
+
 _FIELDS = ("name", "email", "phone", "does_shifts", "does_meals", "trained", "check_status",
            "check_expires", "max_shifts", "max_meals", "active")
-
-
-class RosterError(ValueError):
-    """Refused roster change; one placed message per problem."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("\n".join(messages))
-        self.messages = messages
-
-
-class StaleVolunteer(StaleEdit, RosterError):
-    """A stale volunteer save: pages that show a RosterError's messages show this one too."""
 
 
 def get_for_edit(db: Session, volunteer_id: int) -> tuple[VolunteerRecord, int] | None:
@@ -59,12 +56,15 @@ def get_for_edit(db: Session, volunteer_id: int) -> tuple[VolunteerRecord, int] 
     return (to_record(row), row.row_version) if row is not None else None
 
 
+def _live(*, active_only: bool = False) -> Select[tuple[VolunteerRow]]:
+    """Volunteers who were not erased: the one privacy filter every roster read goes through."""
+    query = select(VolunteerRow).where(VolunteerRow.erased_at.is_(None))
+    return query.where(VolunteerRow.active.is_(True)) if active_only else query
+
+
 def list_for_edit(db: Session, *, active_only: bool = False) -> list[tuple[VolunteerRecord, int]]:
     """`list_volunteers` with each record's `row_version`, for a page that edits them."""
-    query = select(VolunteerRow).where(VolunteerRow.erased_at.is_(None))
-    if active_only:
-        query = query.where(VolunteerRow.active.is_(True))
-    rows = [(row, row.row_version) for row in db.scalars(query)]
+    rows = [(row, row.row_version) for row in db.scalars(_live(active_only=active_only))]
     pairs = [(to_record(row), version) for row, version in rows]
     return sorted(pairs, key=lambda pair: (pair[0].name.casefold(), pair[0].id or 0))
 
@@ -109,11 +109,26 @@ def to_record(row: VolunteerRow) -> VolunteerRecord:
 
 def list_volunteers(db: Session, *, active_only: bool = False) -> list[VolunteerRecord]:
     """Not erased volunteers by name; only active ones when asked."""
-    query = select(VolunteerRow).where(VolunteerRow.erased_at.is_(None))
-    if active_only:
-        query = query.where(VolunteerRow.active.is_(True))
-    rows = db.scalars(query.order_by(VolunteerRow.name, VolunteerRow.id)).all()
+    rows = db.scalars(_live(active_only=active_only).order_by(VolunteerRow.name, VolunteerRow.id)).all()
     return sorted((to_record(r) for r in rows), key=lambda v: (v.name.casefold(), v.id or 0))
+
+
+def names(db: Session) -> dict[str, str]:
+    """Display name by volunteer key (`v07`) of everyone not erased, active or not."""
+    return {volunteer_key(r.id): r.name for r in db.scalars(_live())}
+
+
+def emails(db: Session, volunteer_ids: Iterable[int] | None = None) -> dict[int, str]:
+    """Email by volunteer id, of people not erased who have one (only `volunteer_ids` when given)."""
+    query = _live().where(VolunteerRow.email.is_not(None))
+    if volunteer_ids is not None:
+        query = query.where(VolunteerRow.id.in_(set(volunteer_ids)))
+    return {r.id: r.email.strip() for r in db.scalars(query) if r.email and r.email.strip()}
+
+
+def is_empty(db: Session) -> bool:
+    """No volunteer was ever stored (erased ones count: their history is there)."""
+    return db.scalar(select(VolunteerRow.id).limit(1)) is None
 
 
 def get_volunteer(db: Session, volunteer_id: int) -> VolunteerRecord | None:

@@ -12,20 +12,10 @@ from dataclasses import asdict, fields
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from planner.domain import CenterSettings
+from planner.core.domain import CenterSettings
+from planner.core.errors import SettingsError, StaleSettings
 from planner.store import audit
-from planner.store.db import StaleEdit
 from planner.store.models import CenterSettingsRow
-
-
-class SettingsError(ValueError):
-    def __init__(self, messages: list[str]):
-        super().__init__("\n".join(messages))
-        self.messages = messages
-
-
-class StaleSettings(StaleEdit, SettingsError):
-    """A stale settings save: pages that show a SettingsError's messages show this one too."""
 
 
 def _settings(row: CenterSettingsRow) -> CenterSettings:

@@ -1,0 +1,256 @@
+"""The plan page: the week as a grid, what is short and why, pins, and what changed.
+
+Pure (no Streamlit, no SQL).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+import pandas as pd
+
+from planner.core.labels import WEEKDAY_NAMES, coverage_label, day_label, plural, slot_column, slot_title
+from planner.core.plan import Plan, Unfilled
+from planner.core.problem import Assignment, Problem, Slot
+from planner.core.validate import measure
+from planner.engine.buffer import THRESHOLD, frequent_days
+from planner.engine.explain import unfilled_entries
+from planner.present.text import table_safe
+
+
+def _sorted_slots(slots: Iterable[Slot]) -> list[Slot]:
+    return sorted(slots, key=lambda s: (s.start, s.kind != "shift", s.end, s.id))
+
+
+def _columns(slots: Iterable[Slot]) -> list[str]:
+    seen: dict[str, tuple[int, time, time]] = {}
+    for s in slots:
+        key = slot_column(s)
+        order = (0 if s.kind == "shift" else 1, s.start.time(), s.end.time())
+        seen.setdefault(key, order)
+    return sorted(seen, key=lambda k: (seen[k][1], seen[k][0], seen[k][2]))
+
+
+# ---------------------------------------------------------------- the week grid
+
+
+@dataclass(frozen=True)
+class WeekGrid:
+    """Days x slots. `table` holds the text of each cell; `status` holds, per cell,
+    `short` (below min), `below_target`, `full` or `` (no slot)."""
+
+    table: pd.DataFrame
+    status: pd.DataFrame
+
+
+def slot_state(slot: Slot, assigned: int, trained: int) -> str:
+    if assigned < slot.min or trained < slot.min_trained:
+        return "short"
+    if assigned < slot.target:
+        return "below_target"
+    return "full"
+
+
+def week_grid(problem: Problem, assignments: Iterable[Assignment],
+              pinned: Iterable[Assignment] = ()) -> WeekGrid:
+    """The plan as a calendar: one row per day, one column per slot time.
+
+    A cell reads `3 of 4: Ana R., Ben T. (pinned), Cleo M.`; a slot short of its
+    minimum (or of trained people) starts with `Short:`.
+    """
+    pins = set(pinned)
+    by_slot: dict[str, list[str]] = {}
+    for a in assignments:
+        by_slot.setdefault(a.slot, []).append(a.volunteer)
+    slots = _sorted_slots(problem.slots)
+    columns = _columns(slots)
+    days = sorted({s.start.date() for s in slots})
+    index = [day_label(d) for d in days]
+    table = pd.DataFrame("", index=index, columns=columns, dtype=object)
+    status = pd.DataFrame("", index=index, columns=columns, dtype=object)
+    for slot in slots:
+        people = [v for v in by_slot.get(slot.id, []) if problem.has_volunteer(v)]
+        names = []
+        trained = 0
+        for vid in sorted(people, key=lambda v: problem.volunteer(v).name.casefold()):
+            vol = problem.volunteer(vid)
+            trained += vol.trained
+            name = vol.name or vid
+            if slot.kind == "shift" and vol.trained:
+                name += " (trained)"
+            if Assignment(slot.id, vid) in pins:
+                name += " (pinned)"
+            names.append(name)
+        state = slot_state(slot, len(people), trained)
+        text = coverage_label(len(people), slot.target)
+        if state == "short":
+            text = "Short: " + text
+        if names:
+            text += ": " + ", ".join(names)
+        row, col = day_label(slot.start.date()), slot_column(slot)
+        table.loc[row, col] = text
+        status.loc[row, col] = state
+    table.index.name = "Day"
+    return WeekGrid(table, status)
+
+
+GRID_COLOURS = {"short": "background-color: #fde2e1", "below_target": "background-color: #fff4d6",
+                "full": "background-color: #e3f4e8", "": ""}
+
+
+def grid_styles(grid: WeekGrid) -> pd.DataFrame:
+    """CSS per cell, for `grid.table.style.apply(lambda _: grid_styles(grid), axis=None)`."""
+    return grid.status.map(lambda s: GRID_COLOURS.get(s, ""))
+
+
+def styled_grid(grid: WeekGrid) -> Any:
+    """The grid for `st.table`: Markdown-escaped text, cells coloured by coverage."""
+    safe = table_safe(grid.table)
+    styles = grid_styles(grid)
+    styles.index, styles.columns = safe.index, safe.columns
+    return safe.style.apply(lambda _: styles, axis=None)
+
+
+def unfilled_table(problem: Problem, unfilled: Iterable[Any]) -> pd.DataFrame:
+    """Unfilled positions with their reasons (`plan.unfilled` items)."""
+    rows = []
+    for u in unfilled:
+        if not problem.has_slot(u.slot):
+            continue
+        slot = problem.slot(u.slot)
+        rows.append({"Day": day_label(slot.start.date()), "Slot": slot_column(slot),
+                     "Missing": int(u.missing), "Missing trained": int(u.missing_trained),
+                     "Why": "; ".join(u.reasons) or "no eligible volunteer left",
+                     "_start": slot.start})
+    table = pd.DataFrame(rows, columns=["Day", "Slot", "Missing", "Missing trained", "Why", "_start"])
+    return table.sort_values("_start").drop(columns="_start").reset_index(drop=True)
+
+
+def objective_summary(problem: Problem, plan: Any) -> list[str]:
+    """A few plain sentences about a plan (`planner.core.plan.Plan`)."""
+    n_slots = len(problem.slots)
+    short_slots = {u.slot for u in plan.unfilled if u.missing or u.missing_trained}
+    lines = [f"{n_slots - len(short_slots)} of {plural(n_slots, 'slot')} have at least their minimum."]
+    if plan.objective.unfilled:
+        lines.append(f"{plural(plan.objective.unfilled, 'position')} unfilled (below the minimum).")
+    else:
+        lines.append("No position is unfilled.")
+    if plan.objective.below_target:
+        lines.append(f"{plural(plan.objective.below_target, 'position')} below target.")
+    else:
+        lines.append("Every slot reaches its target.")
+    for name, value in sorted((getattr(plan, "soft", None) or {}).items()):
+        lines.append(f"{str(name).capitalize()}: {value}.")
+    proof = "proven best" if plan.status == "optimal" else "best found in the time allowed"
+    lines.append(f"Plan {proof} ({plan.seconds:.2f} s).")
+    return lines
+
+
+def assignment_choices(problem: Problem, assignments: Iterable[Assignment],
+                       pinned: Iterable[Assignment] = ()) -> pd.DataFrame:
+    """One row per assignment, for pinning: Slot, Volunteer, Pinned, and ids."""
+    pins = set(pinned)
+    rows = []
+    for a in sorted(set(assignments) | pins,
+                    key=lambda a: (problem.slot(a.slot).start if problem.has_slot(a.slot) else datetime.max,
+                                   a.volunteer)):
+        if not (problem.has_slot(a.slot) and problem.has_volunteer(a.volunteer)):
+            continue
+        rows.append({"Slot": slot_title(problem.slot(a.slot)),
+                     "Volunteer": problem.volunteer(a.volunteer).name or a.volunteer,
+                     "Pinned": a in pins, "slot_id": a.slot, "volunteer_id": a.volunteer})
+    return pd.DataFrame(rows, columns=["Slot", "Volunteer", "Pinned", "slot_id", "volunteer_id"])
+
+
+def pin_changes(choices: pd.DataFrame, edited_rows: Mapping[Any, Mapping[str, Any]]
+                ) -> tuple[list[Assignment], list[Assignment]]:
+    """(to pin, to unpin) from a `st.data_editor` diff over `assignment_choices` (Pinned column)."""
+    pin, unpin = [], []
+    for position, change in edited_rows.items():
+        i = int(position)
+        if "Pinned" not in change or not 0 <= i < len(choices):
+            continue
+        row = choices.iloc[i]
+        a = Assignment(str(row["slot_id"]), str(row["volunteer_id"]))
+        now, before = bool(change["Pinned"]), bool(row["Pinned"])
+        if now and not before:
+            pin.append(a)
+        elif before and not now:
+            unpin.append(a)
+    return pin, unpin
+
+
+def plan_diff(problem: Problem, old: Iterable[Assignment], new: Iterable[Assignment]) -> list[str]:
+    """Who was added, moved or removed between two versions, one plain line each."""
+    def by_person(items: Iterable[Assignment]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for a in items:
+            out.setdefault(a.volunteer, set()).add(a.slot)
+        return out
+
+    before, after = by_person(old), by_person(new)
+
+    def name(vid: str) -> str:
+        return problem.volunteer(vid).name if problem.has_volunteer(vid) else vid
+
+    def title(slot_id: str) -> str:
+        return slot_title(problem.slot(slot_id)) if problem.has_slot(slot_id) else slot_id
+
+    lines = []
+    for vid in sorted(set(before) | set(after), key=name):
+        gone = sorted(before.get(vid, set()) - after.get(vid, set()))
+        came = sorted(after.get(vid, set()) - before.get(vid, set()))
+        if gone and came and len(gone) == len(came):
+            lines += [f"{name(vid)} moved from {title(g)} to {title(c)}" for g, c in zip(gone, came,
+                                                                                       strict=True)]
+            continue
+        lines += [f"{name(vid)} added to {title(c)}" for c in came]
+        lines += [f"{name(vid)} removed from {title(g)}" for g in gone]
+    return lines
+
+
+# ---------------------------------------------------------------- readable engine messages
+
+_ID = re.compile(r"\bv\d+\b|\b\d{4}-\d{2}-\d{2}-[a-z0-9]+\b")
+
+
+def readable(problem: Problem, message: str) -> str:
+    """An engine message with ids (`v07`, `2026-12-04-am`) replaced by names and slot titles,
+    and the place prefix (`pinned[2]: `) dropped."""
+    message = re.sub(r"^[a-z_]+\[\d+\]: ", "", message)
+
+    def name(match: re.Match[str]) -> str:
+        key = match.group(0)
+        if problem.has_volunteer(key):
+            return problem.volunteer(key).name or key
+        if problem.has_slot(key):
+            return slot_title(problem.slot(key))
+        return key
+
+    return _ID.sub(name, message)
+
+
+def buffer_label(rates: Mapping[int, float], threshold: float = THRESHOLD) -> str | None:
+    """The plan page's checkbox text naming the days it affects; None when no day reaches the threshold."""
+    frequent = frequent_days(rates, threshold)
+    if not frequent:
+        return None
+    days = ", ".join(f"{WEEKDAY_NAMES[d][:3]} {r:.0%}" for d, r in frequent.items())
+    return f"Staff above minimum on days with frequent no-shows (measured: {days})"
+
+
+def shortfalls(problem: Problem, assignments: list[Assignment], plan: Plan | None) -> tuple[Unfilled, ...]:
+    """What is short in the plan shown: a fresh plan's own list, else counted from its assignments."""
+    return plan.unfilled if plan is not None else unfilled_entries(problem, assignments)
+
+
+def summary(problem: Problem, assignments: list[Assignment], plan: Plan | None) -> list[str]:
+    """Sentences under the grid: a fresh plan's objective and proof, else the counts of what is shown."""
+    if plan is not None:
+        return objective_summary(problem, plan)
+    objective = measure(problem, assignments)
+    return [f"{plural(objective.unfilled, 'position')} unfilled, {objective.below_target} below target."]

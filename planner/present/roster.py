@@ -1,0 +1,123 @@
+"""The roster page: the editor's table, its edits read back (the one cell reader), check warnings.
+
+Pure (no Streamlit, no SQL). An edit is read with `planner.core.cells.read_record`,
+the same reader as the roster CSV, so a blank cap means the same in both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from planner.core.cells import blank, read_record
+from planner.core.domain import VolunteerRecord
+from planner.core.labels import plural
+
+
+def check_warnings(rows: Sequence[Mapping[str, Any]], today: date, within_days: int = 30) -> list[str]:
+    """Warnings for cleared background checks expiring within `within_days` (or expired).
+
+    `rows` hold `name`, `background_check` (status) and `background_check_expires` (a date or None).
+    """
+    out = []
+    horizon = today + timedelta(days=within_days)
+    for row in rows:
+        expires = row.get("background_check_expires")
+        if isinstance(expires, str) and expires:
+            try:
+                expires = date.fromisoformat(expires)
+            except ValueError:
+                continue
+        if isinstance(expires, datetime):
+            expires = expires.date()
+        if not isinstance(expires, date) or row.get("background_check") != "cleared":
+            continue
+        if expires < today:
+            out.append(f"{row.get('name')}: background check expired on {expires.isoformat()}.")
+        elif expires <= horizon:
+            days = (expires - today).days
+            out.append(f"{row.get('name')}: background check expires on {expires.isoformat()} "
+                       f"(in {plural(days, 'day')}).")
+    return out
+
+
+ROSTER_COLUMNS = {  # editor column -> VolunteerRecord field
+    "Name": "name", "Email": "email", "Phone": "phone", "Shifts": "does_shifts", "Meals": "does_meals",
+    "Trained": "trained", "Check": "check_status", "Check expires": "check_expires",
+    "Max shifts/week": "max_shifts", "Max meals/week": "max_meals", "Active": "active",
+    "Availability": "availability",
+}
+_FIELD_COLUMNS = {v: k for k, v in ROSTER_COLUMNS.items()}
+
+
+def availability_text(windows: Iterable[Any]) -> str:
+    return "; ".join(str(w) for w in windows)
+
+
+def roster_table(records: Sequence[VolunteerRecord]) -> pd.DataFrame:
+    """The roster as the coordinator's editor shows it, one row per volunteer (`id` hidden)."""
+    rows = []
+    for r in records:
+        rows.append({"id": r.id, "Name": r.name, "Email": r.email or "", "Phone": r.phone or "",
+                     "Shifts": bool(r.does_shifts), "Meals": bool(r.does_meals), "Trained": bool(r.trained),
+                     "Check": r.check_status, "Check expires": r.check_expires,
+                     "Max shifts/week": int(r.max_shifts), "Max meals/week": int(r.max_meals),
+                     "Active": bool(r.active), "Availability": availability_text(r.availability)})
+    table = pd.DataFrame(rows, columns=["id", *ROSTER_COLUMNS])
+    table["Check expires"] = pd.to_datetime(table["Check expires"]).dt.date
+    return table
+
+
+@dataclass(frozen=True)
+class RosterEdit:
+    updated: list[VolunteerRecord]
+    added: list[VolunteerRecord]
+    errors: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.updated or self.added or self.errors)
+
+
+def _read(where: str, cells: Mapping[str, Any], base: VolunteerRecord | None,
+          errors: list[str]) -> VolunteerRecord | None:
+    """The edited row as a record, or None after adding a message per bad cell, naming row and column."""
+    fields = {ROSTER_COLUMNS[c]: v for c, v in cells.items() if c in ROSTER_COLUMNS}
+    record, problems = read_record(fields, base)
+    for field, message in problems:
+        errors.append(f'{where}, column "{_FIELD_COLUMNS.get(field, field)}": {message}')
+    return None if problems else record
+
+
+def roster_edit(records: Sequence[VolunteerRecord], state: Mapping[str, Any]) -> RosterEdit:
+    """Validate a `st.data_editor` diff over `roster_table(records)`.
+
+    Returns the changed and new `VolunteerRecord`s, or errors naming the row and
+    the column (`Row 3 (Ana R.), column "Email": "x" is not an email address`). The
+    caller saves nothing when there is any error.
+    """
+    errors: list[str] = []
+    updated, added = [], []
+    if state.get("deleted_rows"):
+        errors.append("Rows cannot be deleted: untick Active to deactivate a volunteer "
+                      "(their history is kept).")
+    for position, change in sorted((state.get("edited_rows") or {}).items(), key=lambda kv: int(kv[0])):
+        i = int(position)
+        if not 0 <= i < len(records) or not any(c in ROSTER_COLUMNS for c in change):
+            continue
+        new = _read(f"Row {i + 1} ({records[i].name})", change, records[i], errors)
+        if new is not None and new != records[i]:
+            updated.append(new)
+    for j, row in enumerate(state.get("added_rows") or []):
+        if not any(c in ROSTER_COLUMNS and not blank(v) for c, v in row.items()):
+            continue  # an empty row the editor added
+        new = _read(f"New row {j + 1}", {"Name": "", "Shifts": True, "Active": True, **row}, None, errors)
+        if new is not None:
+            added.append(new)
+    if errors:
+        return RosterEdit([], [], errors)
+    return RosterEdit(updated, added, [])

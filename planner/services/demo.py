@@ -1,0 +1,110 @@
+"""A seeded demo center, so `make run` shows something realistic.
+
+Open Fri-Sun 9-5 with dinner, about 40 volunteers with invented names (the
+`example.org` emails and `555-01xx` phones are reserved for fiction), mixed
+availability, trainees, pending and soon-expiring checks, meal providers.
+Dates are relative to `today` so the checks that are "about to expire" stay so.
+Only in demo mode (`PLANNER_DEMO=1`) and only into an empty database.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from datetime import date, time, timedelta
+
+from planner.core.domain import (
+    CenterSettings,
+    DatedException,
+    Preference,
+    VolunteerRecord,
+    WeeklyWindow,
+    monday_of,
+)
+from planner.services import auth
+from planner.store import accounts
+from planner.store.db import Session
+from planner.store.roster import add_volunteer, is_empty
+from planner.store.settings import save_settings
+
+SEED = 20261204
+DEMO_PASSWORD = "demo"
+FIRST_NAMES = (
+    "Ana", "Bea", "Carmen", "Dana", "Elena", "Fatima", "Grace", "Hana", "Imani", "Joy", "Keisha", "Lena",
+    "Maya", "Nadia", "Olivia", "Priya", "Quinn", "Rosa", "Sofia", "Tamara", "Uma", "Vera", "Wren", "Ximena",
+    "Yara", "Zoe", "Alma", "Brooke", "Celia", "Delia", "Esme", "Flor", "Gwen", "Hope", "Iris", "June",
+    "Kira", "Lucia", "Mira", "Noor", "Opal", "Paz",
+)
+LAST_INITIALS = "ABCDEFGHJKLMNPRSTVWZ"
+# (weekly windows, weight): most people give one or two of the center's days.
+PATTERNS = (
+    ("Fri 09:00-17:00", 3), ("Sat 09:00-17:00", 3), ("Sun 09:00-17:00", 2), ("Fri 09:00-13:00", 3),
+    ("Fri 13:00-17:00", 1), ("Sat 09:00-13:00", 3), ("Sat 13:00-17:00", 2), ("Sun 09:00-13:00", 2),
+    ("Sun 13:00-17:00", 3), ("Fri 09:00-17:00; Sat 09:00-13:00", 2), ("Sat 09:00-17:00; Sun 09:00-17:00", 2),
+    ("Fri 13:00-17:00; Sun 13:00-17:00", 1), ("Fri 08:30-13:00; Sun 08:30-13:00", 1),
+)
+MEAL_WINDOWS = ("Fri 16:30-18:30", "Sat 17:00-18:00", "Sun 16:00-18:00", "Fri 17:00-18:00; Sun 17:00-18:00")
+
+
+def _windows(text: str) -> tuple[WeeklyWindow, ...]:
+    return tuple(WeeklyWindow.parse(part.strip()) for part in text.split(";"))
+
+
+def demo_volunteers(today: date, count: int = 40) -> list[VolunteerRecord]:
+    """The same people for the same `today`."""
+    rng = random.Random(SEED)
+    names = rng.sample(FIRST_NAMES, count)
+    next_friday = monday_of(today) + timedelta(days=11)
+    out = []
+    for n, first in enumerate(names):
+        name = f"{first} {rng.choice(LAST_INITIALS)}."
+        meal_only = n % 10 == 9
+        does_meals = meal_only or n % 5 == 2
+        pattern = rng.choices([p for p, _ in PATTERNS], [w for _, w in PATTERNS])[0]
+        text = rng.choice(MEAL_WINDOWS) if meal_only else pattern
+        if does_meals and not meal_only:
+            text += "; " + rng.choice(MEAL_WINDOWS)
+        if n < 4:
+            status, expires = "pending", None
+        elif n < 7:
+            status, expires = "cleared", today + timedelta(days=rng.randint(5, 20))
+        elif n == 7:
+            status, expires = "expired", today - timedelta(days=40)
+        else:
+            status, expires = "cleared", today + timedelta(days=rng.randint(120, 720))
+        exceptions: tuple[DatedException, ...] = ()
+        if n % 13 == 4:
+            exceptions = (DatedException(next_friday, "off"),)
+        elif n % 13 == 8:
+            exceptions = (DatedException(next_friday + timedelta(days=1), "extra", time(13), time(17)),)
+        preferences = ((Preference(rng.choice((4, 5, 6)), rng.choice(("am", "pm"))),)
+                       if n % 4 == 1 and not meal_only else ())
+        out.append(VolunteerRecord(
+            name=name, email=f"{first.lower()}.{n + 1:02d}@example.org" if n % 6 else None,
+            phone=f"816-555-01{n:02d}" if n % 3 else None,
+            does_shifts=not meal_only, does_meals=does_meals,
+            trained=not meal_only and (n % 5 in (0, 3) or n % 7 == 1),
+            check_status="none" if meal_only else status, check_expires=None if meal_only else expires,
+            max_shifts=0 if meal_only else rng.choice((1, 1, 1, 2)), max_meals=1 if does_meals else 0,
+            availability=tuple(sorted(set(_windows(text)))), exceptions=exceptions, preferences=preferences,
+            active=n not in (11, 23)))  # two on a break
+    return out
+
+
+def seed_demo(db: Session, today: date | None = None) -> None:
+    """Settings, roster and the three demo accounts (password `demo`)."""
+    today = today or date.today()
+    save_settings(db, CenterSettings(name="Demo drop-in center", place="Drop-in center, main room"), "demo")
+    stored = [add_volunteer(db, record, "demo") for record in demo_volunteers(today)]
+    linked = next(v for v in stored if v.trained and v.check_status == "cleared" and v.email and v.phone)
+    for username in ("coordinator", "leadership"):
+        auth.create_user(username, DEMO_PASSWORD, username, db=db, actor="demo", allow_weak=True)
+    auth.create_user("volunteer", DEMO_PASSWORD, "volunteer", linked.id, db=db, actor="demo", allow_weak=True)
+
+
+def seed_if_demo(db: Session) -> bool:
+    """Seed only in demo mode and only a database without volunteers or accounts."""
+    if os.environ.get("PLANNER_DEMO") != "1" or not is_empty(db) or accounts.count_users(db):
+        return False
+    seed_demo(db)
+    return True

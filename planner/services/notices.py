@@ -1,0 +1,137 @@
+"""What volunteers are told about their shifts: publish/change/cancel notices and day-before reminders.
+
+Pure: the texts and calendar files, from plans and settings. `planner.services.notify`
+queues them. Only future slots are mentioned. Each message carries an ICS file
+of the volunteer's own slots: kept slots as CONFIRMED, lost ones as CANCELLED,
+with the plan version as SEQUENCE so calendars update in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from planner.core.domain import CenterSettings
+from planner.core.labels import first_name
+from planner.core.problem import Assignment, Slot
+from planner.core.shifts import of_slot
+from planner.io.ics import shifts_ics
+
+
+@dataclass(frozen=True)
+class Message:
+    volunteer: str  # volunteer key
+    kind: str
+    key: str
+    subject: str
+    body: str
+    ics: str
+    week_start: date
+    plan_version: int
+
+
+def slot_line(slot: Slot) -> str:
+    return of_slot(slot).title
+
+
+def calendar(settings: CenterSettings, kept: Sequence[Slot], lost: Sequence[Slot], volunteer: str,
+             sequence: int, stamp: datetime) -> str:
+    """The volunteer's own slots as ICS: kept ones CONFIRMED, lost ones CANCELLED (same UIDs)."""
+    return shifts_ics([of_slot(s) for s in kept], volunteer_key=volunteer, place=settings.place,
+                      center_name=settings.name, timezone=settings.timezone, stamp=stamp, sequence=sequence,
+                      cancelled=[of_slot(s) for s in lost]).decode("utf-8")
+
+
+def _lines(slots: Iterable[Slot]) -> str:
+    return "\n".join(f"- {slot_line(s)}" for s in slots)
+
+
+def _week_label(week_start: date) -> str:
+    return f"{week_start:%a} {week_start.day} {week_start:%b %Y}"
+
+
+def _letter(name: str, text: str, settings: CenterSettings) -> str:
+    hello = f"Hello {first_name(name)}," if first_name(name) else "Hello,"
+    return (f"{hello}\n\n{text}\n\nThe attached calendar file (.ics) puts this in your phone's calendar. "
+            "If you cannot make a shift, please tell the coordinator as soon as you can.\n\n"
+            f"Thank you,\n{settings.name}\n")
+
+
+def _one_line(text: str) -> str:
+    """Email headers may not hold line breaks (a name or center name could)."""
+    return " ".join(text.split())
+
+
+def plan_messages(settings: CenterSettings, week_start: date, version: int,
+                  before: Sequence[Assignment] | None, after: Sequence[Assignment], now_local: datetime,
+                  names: Mapping[str, str], stamp: datetime) -> list[Message]:
+    """Notices for everyone whose future slots differ between `before` (None: never told) and `after`.
+
+    `publish`: they had no future slot before; `cancel`: they have none now;
+    `change`: anything else that differs.
+    """
+    slots = {s.id: s for s in settings.week_slots(week_start) if s.start > now_local}
+
+    def mine(items: Sequence[Assignment] | None) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for a in items or ():
+            if a.slot in slots:
+                out.setdefault(a.volunteer, set()).add(a.slot)
+        return out
+
+    old, new = mine(before), mine(after)
+    week = _week_label(week_start)
+    out = []
+    for volunteer in sorted(set(old) | set(new)):
+        had, has = old.get(volunteer, set()), new.get(volunteer, set())
+        if had == has:
+            continue
+        kept = sorted((slots[s] for s in has), key=lambda s: s.start)
+        gained = [s for s in kept if s.id not in had]
+        lost = sorted((slots[s] for s in had - has), key=lambda s: s.start)
+        if not had:
+            kind, subject = "publish", f"{settings.name}: your shifts for the week of {week}"
+            text = f"You are on the plan for the week of {week}:\n{_lines(kept)}"
+        elif not has:
+            kind, subject = "cancel", f"{settings.name}: you are no longer on a shift in the week of {week}"
+            text = (f"The plan for the week of {week} changed. You are no longer on:\n{_lines(lost)}\n\n"
+                    "You have no other shift that week.")
+        else:
+            kind, subject = "change", f"{settings.name}: your shifts changed for the week of {week}"
+            parts = [f"The plan for the week of {week} changed."]
+            if gained:
+                parts.append(f"Added:\n{_lines(gained)}")
+            if lost:
+                parts.append(f"No longer yours:\n{_lines(lost)}")
+            parts.append(f"Your shifts that week are now:\n{_lines(kept)}")
+            text = "\n\n".join(parts)
+        out.append(Message(volunteer, kind, f"{kind}:{week_start.isoformat()}:v{version}:{volunteer}",
+                           _one_line(subject), _letter(names.get(volunteer, ""), text, settings),
+                           calendar(settings, kept, lost, volunteer, version, stamp), week_start, version))
+    return out
+
+
+def reminder_messages(settings: CenterSettings, week_start: date, version: int,
+                      assignments: Sequence[Assignment], day: date, names: Mapping[str, str],
+                      stamp: datetime) -> list[Message]:
+    """One reminder per volunteer for their slots on `day`.
+
+    The key names the volunteer and slots but not the plan version, so a
+    re-publish on the eve does not remind the same person of the same slot twice.
+    """
+    slots = {s.id: s for s in settings.week_slots(week_start) if s.day == day}
+    theirs: dict[str, list[Slot]] = {}
+    for a in assignments:
+        if a.slot in slots:
+            theirs.setdefault(a.volunteer, []).append(slots[a.slot])
+    out = []
+    for volunteer, mine in sorted(theirs.items()):
+        mine.sort(key=lambda s: s.start)
+        key = f"reminder:{volunteer}:{','.join(s.id for s in mine)}"
+        subject = f"{settings.name}: reminder, your shift tomorrow ({of_slot(mine[0]).title})"
+        text = f"A reminder: tomorrow you are on\n{_lines(mine)}\n\nat {settings.place}."
+        out.append(Message(volunteer, "reminder", key, _one_line(subject),
+                           _letter(names.get(volunteer, ""), text, settings),
+                           calendar(settings, mine, [], volunteer, version, stamp), week_start, version))
+    return out

@@ -1,0 +1,26 @@
+"""Reports: what happened on past shifts (hours, coverage, no-shows), and the no-show rate measured."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from planner.core.clock import center_now
+from planner.core.history import History, no_show_rate, tracked_shifts
+from planner.store import history
+from planner.store.db import Session, session, unit
+from planner.store.settings import load_settings
+
+HISTORY_DAYS = 365
+
+
+def load_history(first_day: date, last_day: date) -> History:
+    with session(readonly=True) as db:
+        return history.load_history(db, first_day, last_day)
+
+
+def measured_no_show(days: int = HISTORY_DAYS, *, db: Session | None = None) -> tuple[float | None, int]:
+    """(the no-show rate of the last `days` days, how many shifts it was measured over)."""
+    with unit(db, readonly=True) as s:
+        today = center_now(load_settings(s).timezone).date()
+        past = history.load_history(s, today - timedelta(days=days), today)
+    return no_show_rate(past), tracked_shifts(past)
