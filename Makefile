@@ -30,7 +30,7 @@ system-deps:
 
 run: install
 	PLANNER_DEMO=1 $(PY) -m planner init-db
-	PLANNER_DEMO=1 $(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) \
+	PLANNER_DEMO=1 $(VENV)/bin/streamlit run serve.py --server.headless true --server.port $(PORT) \
 	  --browser.gatherUsageStats false
 
 test: install system-deps
