@@ -1,4 +1,4 @@
-"""Unit tests of planner.present.views: the tables, sentences and charts the pages show."""
+"""Unit tests of planner.present: the tables, sentences and charts the pages show."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 from planner.core.domain import CenterSettings
 from planner.core.plan import Objective, Plan, Unfilled
 from planner.core.problem import Assignment, BackgroundCheck, Problem, Volunteer, Window
-from planner.present.plan import grid_styles, objective_summary, unfilled_table, week_grid
+from planner.present.plan import grid_styles, objective_summary, short_table, week_grid
 from planner.present.roster import check_warnings
 from planner.present.text import csv_bytes, md_escape
 
@@ -56,15 +56,34 @@ def test_grid_marks_a_slot_without_trained_person_short():
     assert grid.table.loc["Sat 5 Dec", "Morning 09:00-13:00"].startswith("Short: 3 of 4")
 
 
-def test_unfilled_table_and_summary():
+def test_every_short_cell_is_explained_with_names():
+    """Unfilled and below-target slots alike, naming who is blocked and by what."""
+    friday = ("2026-12-04-am", "2026-12-04-pm")
+    slots = tuple(sl for sl in CenterSettings().week_slots(WEEK) if sl.id in friday)
+    window = (Window(datetime(2026, 12, 4, 8), datetime(2026, 12, 4, 18)),)
+
+    def person(vid: str, name: str, trained: bool, check: str) -> Volunteer:
+        return Volunteer(vid, name, trained, BackgroundCheck(check), frozenset({"shift"}), 1, 0, window)
+
+    people = (person("v01", "Ana R.", True, "cleared"), person("v02", "Bo T.", True, "cleared"),
+              person("v03", "Cy D.", False, "pending"), person("v04", "Di E.", False, "cleared"))
+    problem = Problem(slots=slots, volunteers=people)
+    plan = [Assignment("2026-12-04-am", "v01"), Assignment("2026-12-04-am", "v04"),
+            Assignment("2026-12-04-pm", "v02")]
+    table = short_table(problem, plan).set_index("Slot")
+    am, pm = table.loc["Morning 09:00-13:00"], table.loc["Afternoon 13:00-17:00"]
+    assert (am["Day"], am["Coverage"], am["Short"]) == ("Fri 4 Dec", "2 of 4", "1 position below the minimum")
+    assert am["Why"] == ("Cy D. has no cleared background check on Fri 4 Dec. "
+                         "Bo T. is free then but at the weekly cap.")
+    assert pm["Short"] == "2 positions below the minimum"
+    assert "Ana R. and Di E. are free then but at their weekly cap." in pm["Why"]
+
+
+def test_objective_summary():
     problem = _problem()
     plan = Plan("optimal", (), (Unfilled("2026-12-05-pm", 3, 1, ("only 2 available volunteers",)),
                                Unfilled("2026-12-04-am", 1, 0, ())),
                 Objective(4, 9), 0.25, {"preferences missed": 2})
-    table = unfilled_table(problem, plan.unfilled)
-    assert list(table["Day"]) == ["Fri 4 Dec", "Sat 5 Dec"]
-    assert table.loc[1, "Why"] == "only 2 available volunteers"
-    assert table.loc[1, "Missing trained"] == 1
     lines = objective_summary(problem, plan)
     assert lines[0] == "7 of 9 slots have at least their minimum."
     assert "4 positions unfilled (below the minimum)." in lines

@@ -64,13 +64,14 @@ assignments = state.known(assignments)
 if source is None:
     st.info("No plan for this week yet. Press Plan.")
 else:
-    unfilled = shown.shortfalls(problem, assignments, fresh)
     st.subheader(source)
     st.table(shown.styled_grid(shown.week_grid(problem, assignments, problem.pinned)))
+    st.caption(shown.GRID_LEGEND)
     st.markdown("\n".join("- " + md_escape(line) for line in shown.summary(problem, assignments, fresh)))
-    if unfilled:
-        st.subheader("Unfilled positions")
-        st.table(table_safe(shown.unfilled_table(problem, unfilled)), hide_index=True)
+    short = shown.short_table(problem, assignments)
+    if len(short):
+        st.subheader("Why slots are short")
+        st.table(table_safe(short), hide_index=True)
     else:
         st.success("Every slot has at least its minimum, with a trained volunteer on each shift.")
 

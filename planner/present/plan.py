@@ -14,11 +14,11 @@ from typing import Any
 import pandas as pd
 
 from planner.core.labels import WEEKDAY_NAMES, coverage_label, day_label, plural, slot_column, slot_title
-from planner.core.plan import Plan, Unfilled
+from planner.core.plan import Plan
 from planner.core.problem import Assignment, Problem, Slot
-from planner.core.validate import measure
+from planner.core.validate import measure, slot_shortfall
 from planner.engine.buffer import THRESHOLD, frequent_days
-from planner.engine.explain import unfilled_entries
+from planner.engine.explain import Blockers, blockers
 from planner.present.text import table_safe
 
 
@@ -115,19 +115,75 @@ def styled_grid(grid: WeekGrid) -> Any:
     return safe.style.apply(lambda _: styles, axis=None)
 
 
-def unfilled_table(problem: Problem, unfilled: Iterable[Any]) -> pd.DataFrame:
-    """Unfilled positions with their reasons (`plan.unfilled` items)."""
+GRID_LEGEND = ("Red: short of the minimum, or of trained volunteers. Yellow: at least the minimum, "
+               "below the target. Green: at the target.")
+NAMES_SHOWN = 4  # more people than this are counted, not named
+
+
+def _names(problem: Problem, ids: Iterable[str]) -> str:
+    """`Ana R.`, `Ana R. and Bo T.`, `Ana R., Bo T. and Cy D.`; a longer list is a count."""
+    names = sorted((problem.volunteer(v).name or v for v in ids), key=str.casefold)
+    if len(names) > NAMES_SHOWN:
+        return f"{len(names)} volunteers"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _are(ids: Iterable[str]) -> str:
+    return "is" if len(list(ids)) == 1 else "are"
+
+
+def why_short(problem: Problem, b: Blockers) -> list[str]:
+    """What keeps the slot short, naming the people (the coordinator's page only)."""
+    slot, day = b.slot, day_label(b.slot.day)
+    lines = []
+    if slot.target < slot.min:
+        lines.append(f"Its target ({slot.target}) is below its minimum ({slot.min}).")
+    trained_missing = max(0, slot.min_trained - b.trained_on_slot)
+    if trained_missing:
+        trained_off = [v for v in (*b.unchecked, *b.capped, *b.overlapping, *b.free)
+                       if problem.volunteer(v).trained]
+        lines.append(f"Needs {plural(trained_missing, 'more trained volunteer')}"
+                     + ("; no other trained volunteer is available then." if not trained_off else "."))
+    if not b.available:
+        lines.append("Nobody on the roster is available then.")
+    elif len(b.available) < max(slot.min, slot.target):
+        lines.append(f"Only {plural(len(b.available), 'volunteer')} {_are(b.available)} available then.")
+    if b.unchecked:
+        has = "has" if len(b.unchecked) == 1 else "have"
+        lines.append(f"{_names(problem, b.unchecked)} {has} no cleared background check on {day}.")
+    if b.capped:
+        lines.append(f"{_names(problem, b.capped)} {_are(b.capped)} free then but at "
+                     f"{'their' if len(b.capped) > 1 else 'the'} weekly cap.")
+    if b.overlapping:
+        lines.append(f"{_names(problem, b.overlapping)} {_are(b.overlapping)} on another slot at that time.")
+    if b.trainees:
+        lines.append(f"{_names(problem, b.trainees)} {_are(b.trainees)} still in training and can only "
+                     "come beside a trained volunteer.")
+    if b.free:
+        lines.append(f"{_names(problem, b.free)} could still be added.")
+    if len(lines) == 0:
+        lines.append("Everyone available then is already on it.")
+    return lines
+
+
+SHORT_COLUMNS = ["Day", "Slot", "Coverage", "Short", "Why"]
+
+
+def short_table(problem: Problem, assignments: list[Assignment]) -> pd.DataFrame:
+    """Every slot below its target (short of its minimum or not), with why, in time order."""
     rows = []
-    for u in unfilled:
-        if not problem.has_slot(u.slot):
-            continue
-        slot = problem.slot(u.slot)
-        rows.append({"Day": day_label(slot.start.date()), "Slot": slot_column(slot),
-                     "Missing": int(u.missing), "Missing trained": int(u.missing_trained),
-                     "Why": "; ".join(u.reasons) or "no eligible volunteer left",
-                     "_start": slot.start})
-    table = pd.DataFrame(rows, columns=["Day", "Slot", "Missing", "Missing trained", "Why", "_start"])
-    return table.sort_values("_start").drop(columns="_start").reset_index(drop=True)
+    for b in sorted(blockers(problem, assignments).values(), key=lambda b: (b.slot.start, b.slot.id)):
+        slot = b.slot
+        missing, missing_trained = slot_shortfall(slot, len(b.on_slot), b.trained_on_slot)
+        if missing or missing_trained:
+            short = (f"{plural(missing, 'position')} below the minimum" if missing
+                     else f"{plural(missing_trained, 'trained volunteer')} missing")
+        else:
+            short = f"{plural(slot.target - len(b.on_slot), 'position')} below the target"
+        rows.append({"Day": day_label(slot.day), "Slot": slot_column(slot),
+                     "Coverage": coverage_label(len(b.on_slot), slot.target), "Short": short,
+                     "Why": " ".join(why_short(problem, b))})
+    return pd.DataFrame(rows, columns=SHORT_COLUMNS)
 
 
 def objective_summary(problem: Problem, plan: Any) -> list[str]:
@@ -241,11 +297,6 @@ def buffer_label(rates: Mapping[int, float], threshold: float = THRESHOLD) -> st
         return None
     days = ", ".join(f"{WEEKDAY_NAMES[d][:3]} {r:.0%}" for d, r in frequent.items())
     return f"Staff above minimum on days with frequent no-shows (measured: {days})"
-
-
-def shortfalls(problem: Problem, assignments: list[Assignment], plan: Plan | None) -> tuple[Unfilled, ...]:
-    """What is short in the plan shown: a fresh plan's own list, else counted from its assignments."""
-    return plan.unfilled if plan is not None else unfilled_entries(problem, assignments)
 
 
 def summary(problem: Problem, assignments: list[Assignment], plan: Plan | None) -> list[str]:
