@@ -13,22 +13,28 @@ import os
 import random
 from datetime import date, time, timedelta
 
+from planner.core.clock import to_utc
 from planner.core.domain import (
     CenterSettings,
     DatedException,
     Preference,
     VolunteerRecord,
     WeeklyWindow,
+    default_week,
     monday_of,
 )
+from planner.engine import solve
 from planner.services import auth
-from planner.store import accounts
+from planner.services.gaps import cancel_in
+from planner.services.week import build_problem
+from planner.store import accounts, attendance, cancellations, plans
 from planner.store.db import Session
-from planner.store.roster import add_volunteer, is_empty
-from planner.store.settings import save_settings
+from planner.store.roster import add_exception, add_volunteer, is_empty
+from planner.store.settings import load_settings, save_settings
 
 SEED = 20261204
 DEMO_PASSWORD = "demo"
+DEMO_HISTORY_WEEKS = 6
 FIRST_NAMES = (
     "Ana", "Bea", "Carmen", "Dana", "Elena", "Fatima", "Grace", "Hana", "Imani", "Joy", "Keisha", "Lena",
     "Maya", "Nadia", "Olivia", "Priya", "Quinn", "Rosa", "Sofia", "Tamara", "Uma", "Vera", "Wren", "Ximena",
@@ -91,11 +97,53 @@ def demo_volunteers(today: date, count: int = 40) -> list[VolunteerRecord]:
     return out
 
 
-def seed_demo(db: Session, today: date | None = None) -> None:
-    """Settings, roster and the three demo accounts (password `demo`)."""
+def _away_this_saturday(db: Session, stored: list[VolunteerRecord], today: date) -> None:
+    """A real shortage in the coming week: many volunteers are away on its Saturday (a city-wide
+    event), so the plan page has short slots, and their reasons, to show."""
+    saturday = default_week(today, CenterSettings().open_weekdays) + timedelta(days=5)
+    for n, v in enumerate(stored):
+        if v.id is not None and (n % 3 != 1 or v.trained and n % 2):
+            add_exception(db, v.id, DatedException(saturday, "off"), "demo")
+
+
+def _history(db: Session, today: date, weeks: int) -> None:
+    """`weeks` past weeks planned, published and attended: check-ins, a few late arrivals, no-shows
+    (Fridays more often, so the plan page offers staffing above minimum) and cancellations."""
+    rng = random.Random(SEED + 1)
+    settings = load_settings(db)
+    for back in range(weeks, 0, -1):
+        week = monday_of(today) - timedelta(weeks=back)
+        plan = solve(build_problem(db, week), time_limit=10)
+        plans.save_draft(db, week, plan.assignments, status=plan.status, unfilled=plan.objective.unfilled,
+                         below_target=plan.objective.below_target, actor="demo")
+        plans.publish_draft(db, week, actor="demo")
+        slots = {s.id: s for s in settings.week_slots(week)}
+        dropped = rng.choice(plan.assignments)
+        reason = rng.choice(("", "family matter", "unwell"))
+        gap = cancel_in(db, week, dropped.slot, dropped.volunteer, reason, actor="demo")
+        cancellations.resolve_gap(db, gap.id, "dismissed", actor="demo")
+        for a in plans.latest_published(db, week).assignments:  # type: ignore[union-attr]
+            slot = slots[a.slot]
+            absent = 0.2 if slot.day.weekday() == 4 else 0.05
+            if rng.random() < absent:
+                attendance.correct(db, a.slot, a.volunteer, checked_in_at=None, checked_out_at=None,
+                                   no_show=True, actor="demo")
+                continue
+            came = slot.start + timedelta(minutes=rng.choice((-10, -5, 0, 5, 20)))
+            went = slot.end + timedelta(minutes=rng.choice((-15, 0, 0, 10)))
+            attendance.check_in(db, a.slot, a.volunteer, to_utc(came, settings.timezone), actor="demo")
+            attendance.check_out(db, a.slot, a.volunteer, to_utc(went, settings.timezone), actor="demo")
+
+
+def seed_demo(db: Session, today: date | None = None, history_weeks: int = 0) -> None:
+    """Settings, roster, the three demo accounts (password `demo`), a short Saturday this week, and
+    `history_weeks` past weeks (`make run` seeds 6; tests seed none unless they ask)."""
     today = today or date.today()
     save_settings(db, CenterSettings(name="Demo drop-in center", place="Drop-in center, main room"), "demo")
     stored = [add_volunteer(db, record, "demo") for record in demo_volunteers(today)]
+    if history_weeks:
+        _history(db, today, history_weeks)
+    _away_this_saturday(db, stored, today)
     linked = next(v for v in stored if v.trained and v.check_status == "cleared" and v.email and v.phone)
     for username in ("coordinator", "leadership"):
         auth.create_user(username, DEMO_PASSWORD, username, db=db, actor="demo", allow_weak=True)
@@ -106,5 +154,5 @@ def seed_if_demo(db: Session) -> bool:
     """Seed only in demo mode and only a database without volunteers or accounts."""
     if os.environ.get("PLANNER_DEMO") != "1" or not is_empty(db) or accounts.count_users(db):
         return False
-    seed_demo(db)
+    seed_demo(db, history_weeks=DEMO_HISTORY_WEEKS)
     return True
