@@ -1,7 +1,8 @@
-"""A week's schedule as a table (for CSV and XLSX through `planner.io.spreadsheet`) and a printable page.
+"""A week's schedule as a table (for CSV and XLSX through `planner.io.spreadsheet`) and a wall chart.
 
-The files start from `schedule` (one row per assignment), so they agree. The
-HTML page escapes every text; the calendar is `planner.io.ics.schedule_ics`.
+The spreadsheets list one row per assignment (`schedule`); the printable page
+is a day x slot grid on one landscape page (`wall_grid`, `to_html`), escaping
+every text. The calendar is `planner.io.ics.schedule_ics`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from planner.core.labels import period_name
+from planner.core.labels import day_label, period_name, slot_column
 from planner.core.problem import Assignment, Problem
 
 
@@ -29,12 +30,31 @@ def schedule(problem: Problem, assignments: Iterable[Assignment], place: str = "
     return table.sort_values(["_start", "Volunteer"]).drop(columns="_start").reset_index(drop=True)
 
 
-def to_html(table: pd.DataFrame, title: str) -> bytes:
-    """A self-contained page to print: one table, every text escaped, no scripts, no outside links."""
+def wall_grid(problem: Problem, assignments: Iterable[Assignment]) -> pd.DataFrame:
+    """Days down, the day's slots across (`Morning 09:00-13:00`, ...), names in each cell: the wall chart."""
+    names: dict[str, list[str]] = {}
+    for a in assignments:
+        if problem.has_slot(a.slot) and problem.has_volunteer(a.volunteer):
+            names.setdefault(a.slot, []).append(problem.volunteer(a.volunteer).name or a.volunteer)
+    slots = sorted(problem.slots, key=lambda s: (s.start, s.kind != "shift", s.id))
+    columns = list(dict.fromkeys(slot_column(s) for s in sorted(slots, key=lambda s: (s.start.time(), s.id))))
+    days = list(dict.fromkeys(day_label(s.day) for s in slots))
+    grid = pd.DataFrame("", index=days, columns=columns, dtype=object)
+    for slot in slots:
+        people = sorted(names.get(slot.id, []), key=str.casefold)
+        grid.loc[day_label(slot.day), slot_column(slot)] = "\n".join(people) or "(nobody yet)"
+    grid.index.name = "Day"
+    return grid
+
+
+def to_html(grid: pd.DataFrame, title: str, place: str = "") -> bytes:
+    """One landscape page to post on the wall: days by slots, every text escaped, no scripts, no links."""
     e = html.escape
-    head = "".join(f"<th>{e(str(c))}</th>" for c in table.columns)
-    body = "\n".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>"
-                     for row in table.itertuples(index=False))
+    head = "<th>Day</th>" + "".join(f"<th>{e(str(c))}</th>" for c in grid.columns)
+    body = "\n".join(f"<tr><th>{e(str(day))}</th>"
+                     + "".join("<td>" + "<br>".join(e(n) for n in str(v).split("\n")) + "</td>" for v in row)
+                     + "</tr>" for day, row in zip(grid.index, grid.itertuples(index=False), strict=True))
+    where = f"<p>{e(place)}</p>" if place else ""
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -42,15 +62,19 @@ def to_html(table: pd.DataFrame, title: str) -> bytes:
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>{e(title)}</title>
 <style>
-body {{ font-family: sans-serif; margin: 1.5cm; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border: 1px solid #999; padding: 4px 8px; text-align: left; }}
-th {{ background: #eee; }}
+@page {{ size: landscape; margin: 1cm; }}
+body {{ font-family: sans-serif; margin: 1cm; }}
+h1 {{ font-size: 1.4em; margin: 0 0 .3em; }}
+table {{ border-collapse: collapse; width: 100%; table-layout: fixed; }}
+th, td {{ border: 1px solid #555; padding: 6px 8px; text-align: left; vertical-align: top; }}
+thead th {{ background: #eee; }}
+tbody th {{ width: 9em; background: #f6f6f6; }}
 @media print {{ body {{ margin: 0; }} tr {{ page-break-inside: avoid; }} }}
 </style>
 </head>
 <body>
 <h1>{e(title)}</h1>
+{where}
 <table>
 <thead><tr>{head}</tr></thead>
 <tbody>

@@ -38,5 +38,6 @@ def schedule_files(week_start: date) -> ScheduleFiles | None:
         which=f"published version {version.version}" if version.version else "the saved draft",
         rows=len(table), stem=f"schedule-{week_start.isoformat()}",
         csv=spreadsheet.csv_bytes(table), xlsx=spreadsheet.xlsx_bytes({"Schedule": table}, title),
-        html=schedule_export.to_html(table, title),
+        html=schedule_export.to_html(schedule_export.wall_grid(problem, version.assignments), title,
+                                   settings.place),
         ics=ics.schedule_ics(problem, version.assignments, settings.place, title))
