@@ -105,13 +105,28 @@ def test_audit_table_kinds_and_columns(demo_db):
     auth.authenticate("coordinator", "wrong")
     auth.authenticate("coordinator", "demo")
     with db.session() as s:
-        table = audit_table(audit.recent(s, limit=5))
+        table = audit_table(audit.recent(s, limit=5), {}, "America/Chicago")
     assert list(table.columns) == AUDIT_COLUMNS
     assert list(table["Action"][:2]) == ["sign-in", "sign-in failed"]
     assert set(table["Kind"][:2]) == {"Sign-ins"}
     assert audit_kind("plan published") == "Publishes"
     assert audit_kind("roster exported") == "Exports"
     assert audit_kind("something new") == "Other"
+
+
+def test_the_audit_table_names_people_and_keeps_the_erased_anonymous():
+    from datetime import datetime
+
+    from planner.store.audit import AuditEntry
+
+    at = datetime(2026, 12, 4, 15, 0)
+    entries = [AuditEntry(at, "coordinator", "plan published", "week 2026-11-30",
+                          "version 3: v39 replaces v09 on 2026-12-04-am"),
+               AuditEntry(at, "coordinator", "volunteer edited", "volunteer 42", "")]
+    table = audit_table(entries, {"v39": "Ana R.", "v42": "Bo T."}, "America/Chicago")
+    assert table.loc[0, "Detail"] == "version 3: Ana R. replaces an erased volunteer on Fri 4 Dec morning"
+    assert table.loc[1, "Target"] == "Bo T."
+    assert table.loc[0, "When"] == "2026-12-04 09:00:00"  # 15:00 UTC in Chicago
 
 
 # ---------------------------------------------------------------- single sign-on mapping
@@ -193,7 +208,7 @@ def test_schedule_export_neutralises_formula_payloads(demo_db):
 def test_audit_export_neutralises_a_formula_typed_as_username(demo_db):
     auth.authenticate(FORMULA_NAME, "whatever")
     with db.session() as s:
-        text = csv_bytes(audit_table(audit.recent(s, limit=10))).decode()
+        text = csv_bytes(audit_table(audit.recent(s, limit=10), {}, "UTC")).decode()
     cells = _cells(text)
     _assert_neutralised(cells)
     assert "'" + FORMULA_NAME.lower() in cells

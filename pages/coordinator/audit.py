@@ -5,7 +5,7 @@ import streamlit as st
 from planner.core.errors import PlannerError
 from planner.present import audit as shown
 from planner.present.text import csv_bytes
-from planner.services import audit, roster
+from planner.services import audit, roster, settings
 from planner.ui import flash
 from planner.ui.session import require_role
 
@@ -15,13 +15,15 @@ LIMITS = (200, 1000, 5000)
 st.title("Audit log")
 flash.show("audit")
 
+center = settings.load()
 st.caption("Who signed in, edited, published, exported or looked at contact details, newest first. "
-           "Times are UTC.")
+           f"Times are the center's ({center.timezone}).")
 c1, c2 = st.columns([3, 1])
 kinds = c1.multiselect("Show", list(shown.AUDIT_KINDS) + ["Other"], key="audit_kinds",
                        placeholder="Everything")
 limit = c2.selectbox("Entries", LIMITS, key="audit_limit")
-table = shown.audit_table(audit.recent(limit))
+people = roster.everyone()
+table = shown.audit_table(audit.recent(limit), {v.key: v.name for v in people}, center.timezone)
 if kinds:
     table = table[table["Kind"].isin(kinds)]
 st.dataframe(table, hide_index=True, key="audit_table", width="stretch")
@@ -32,7 +34,7 @@ st.download_button("Download these entries (CSV)", csv_bytes(table), "audit-log.
 st.subheader("Erase a volunteer")
 st.caption("Removes the person's name, contacts, check status, availability and sign-in account for good. "
            "Past plans keep an anonymous entry, so coverage counts stay right. This cannot be undone.")
-people = {v.id: v.name for v in roster.everyone()}
+people = {v.id: v.name for v in people}
 if not people:
     st.info("There is nobody on the roster.")
     st.stop()
