@@ -57,7 +57,7 @@ def test_whatif_page_computes_sentences_charts_tables_and_csv(demo_db):
     days, ladder = at.dataframe[0].value, at.dataframe[1].value
     assert list(days["Day"]) == ["Thursday"]
     assert list(days.columns[:5]) == ["Day", "Extra volunteers", "Of them trained", "Extra dinner providers",
-                                      "Proven fewest"]
+                                      "How sure"]
     assert "Extra volunteers (15% no-shows)" in days.columns
     assert int(days.loc[0, "Extra volunteers (15% no-shows)"]) >= int(days.loc[0, "Extra volunteers"]) > 0
     assert list(ladder["Open days"]) == [4]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
 import pytest
@@ -92,7 +92,7 @@ def test_meal_word():
 def test_days_table_with_impossible_day_and_buffer():
     table = leadership.days_table([ans(), IMPOSSIBLE], [ans(n=6), IMPOSSIBLE], rate=0.15)
     assert list(table.columns) == [
-        "Day", "Extra volunteers", "Of them trained", "Extra dinner providers", "Proven fewest",
+        "Day", "Extra volunteers", "Of them trained", "Extra dinner providers", "How sure",
         "Extra volunteers (15% no-shows)", "Of them trained (15% no-shows)",
         "Extra dinner providers (15% no-shows)", "Note"]
     assert table.loc[0, "Extra volunteers"] == 4 and table.loc[0, "Extra volunteers (15% no-shows)"] == 6
@@ -104,9 +104,9 @@ def test_days_table_with_impossible_day_and_buffer():
 def test_days_table_without_buffer_has_plain_columns_only():
     table = leadership.days_table([ans()])
     assert list(table.columns) == ["Day", "Extra volunteers", "Of them trained", "Extra dinner providers",
-                                   "Proven fewest", "Note"]
-    assert table.loc[0, "Proven fewest"] == "yes"
-    assert leadership.days_table([ans(optimal=False)]).loc[0, "Proven fewest"] == "no"
+                                   "How sure", "Note"]
+    assert table.loc[0, "How sure"] == "Proven fewest"
+    assert leadership.days_table([ans(optimal=False)]).loc[0, "How sure"] == "Best found, not proven"
 
 
 def test_ladder_table_counts_open_days_from_today():
@@ -230,3 +230,27 @@ def test_compute_without_buffer_and_results_never_name_anyone():
     for v in problem.volunteers:
         assert v.name.split()[0] not in shown and v.id not in shown
     assert "@" not in shown and "cleared" not in shown
+
+
+def test_the_page_says_what_the_numbers_assume_and_where_the_buffer_comes_from():
+    results = study(tiny_problem())
+    assumption = leadership.staffing_assumption(results, "minimum")
+    assert assumption.startswith("Each new day is counted at its minimum (3 volunteers per shift, 1 of them "
+                                 "trained), while the days the center opens now keep at least today's "
+                                 "coverage.")
+    target = leadership.staffing_assumption(results, "target")
+    assert target.startswith("Each new day is counted at its target")
+    assert leadership.buffer_source(None, 0, None, 15) == (
+        "The buffer starts at a default of 15%: no check-in history yet.")
+    assert leadership.buffer_source(0.125, 40, date(2026, 9, 4), 13) == (
+        "The buffer starts at the no-show rate measured at check-in: 12.5% over 40 shifts since "
+        "Fri 4 Sep 2026.")
+
+
+def test_a_day_nobody_on_the_roster_can_work_is_said_plainly():
+    problem = tiny_problem()
+    assert problem.whatif is not None
+    monday_only = problem.with_whatif(WhatIf(problem.whatif.candidates[1:], problem.whatif.recruit))
+    lines = leadership.nobody_free_sentences(study(monday_only.with_volunteers(problem.volunteers[:2])))
+    assert lines == ["No current volunteer is free on Monday: every place there needs a recruit."]
+    assert leadership.nobody_free_sentences(study(problem)) == []

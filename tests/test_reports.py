@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from planner.core.domain import CenterSettings, VolunteerRecord
-from planner.core.history import Attendance, Cancellation, History, no_show_rate, outcomes
+from planner.core.history import Attendance, Cancellation, History, no_show_rate, outcomes, tracked
 from planner.core.problem import Assignment
 from planner.io.spreadsheet import xlsx_bytes
 from planner.present import reports
@@ -136,7 +136,7 @@ def url(tmp_path: Path) -> Iterator[str]:
 def test_history_and_measured_rate_from_the_store(url):
     week = date(2026, 12, 7)
     with db.session(url) as s:
-        assert measured_no_show(db=s)[0] is None
+        assert measured_no_show(db=s).rate is None
         for name in ("Ana Reyes", "Bea Cole", "Cy", "Di"):
             add_volunteer(s, VolunteerRecord(name))
         plans.save_draft(s, week, [Assignment(F11, v) for v in ("v01", "v02", "v03", "v04")])
@@ -154,3 +154,4 @@ def test_history_and_measured_rate_from_the_store(url):
     rates = reports.rates(history).set_index("Day").loc["Overall"]
     assert (rates["No-show rate %"], rates["Late cancellations"]) == (66.7, 0)
     assert no_show_rate(history) == pytest.approx(2 / 3)
+    assert tracked(history) == (3, date(2026, 12, 11))

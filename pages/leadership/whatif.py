@@ -7,7 +7,7 @@ import streamlit as st
 
 from planner.core.domain import default_week
 from planner.core.errors import PlannerError
-from planner.core.labels import WEEKDAY_NAMES, day_label, percent
+from planner.core.labels import WEEKDAY_NAMES, day_label
 from planner.present import leadership as shown
 from planner.present.reports import buffer_percent
 from planner.present.text import csv_bytes, md_escape
@@ -18,6 +18,7 @@ from planner.ui.session import require_role
 require_role("leadership", "coordinator")
 
 RESULT_KEY = "whatif_results"
+LEVEL_KEY = "whatif_results_level"
 log = logging.getLogger(__name__)
 
 st.title("What if we opened more days?")
@@ -25,15 +26,15 @@ st.caption("For each day on its own: the fewest people to recruit so that day is
            "while the days we already open stay as well covered as today.")
 
 center = settings.load()
-measured, _ = reports.measured_no_show()  # history sets the buffer's default
+no_shows = reports.measured_no_show()  # history sets the buffer's default
 week = default_week(date.today(), center.open_weekdays)
 closed = [d for d in range(7) if d not in center.open_weekdays]
 if not closed:
     st.info("The center already opens every day of the week.")
     st.stop()
 
-if measured is not None:
-    st.caption(f"Measured no-show rate over the last year: {percent(measured)}; the buffer starts there.")
+start = buffer_percent(no_shows.rate)
+st.caption(shown.buffer_source(no_shows.rate, no_shows.shifts, no_shows.since, start))
 with st.form("whatif_form"):
     days = st.multiselect("Candidate days", closed, default=closed, format_func=lambda d: WEEKDAY_NAMES[d],
                           key="whatif_days")
@@ -41,12 +42,12 @@ with st.form("whatif_form"):
     c1, c2, c3 = st.columns(3)
     max_shifts = c1.number_input("Shifts a week, at most", 1, 14, 1, key="recruit_shifts")
     max_meals = c2.number_input("Meals a week, at most", 0, 7, 1, key="recruit_meals")
-    buffer = c3.number_input("No-show buffer (%)", 0, 50, buffer_percent(measured), step=5,
-                             key="whatif_buffer",
+    buffer = c3.number_input("No-show buffer (%)", 0, 50, start, step=5, key="whatif_buffer",
                              help="Also plan each shift so that, with this share of people absent, "
-                                  "its minimum still comes. 0 turns it off. "
-                                  + ("Starts at the no-show rate measured at check-in over the last year."
-                                     if measured is not None else ""))
+                                  "its minimum still comes. 0 turns it off.")
+    level = st.radio("Count each new day staffed at", leadership.LEVELS, horizontal=True, key="whatif_level",
+                     format_func={"minimum": "its minimum", "target": "its target"}.get,
+                     help="The minimum is what a day needs to open; the target is what the center hopes for.")
     available = st.radio("Recruits are available", ["candidate", "any"], horizontal=True,
                          format_func={"candidate": "only on the new day", "any": "on any day we open"}.get,
                          key="recruit_available")
@@ -58,9 +59,10 @@ if submitted:
     else:
         progress = st.progress(0.0, text="Reading this week's roster...")
         try:
+            st.session_state[LEVEL_KEY] = str(level)
             st.session_state[RESULT_KEY] = leadership.ask(
                 center, week, days, max_shifts=int(max_shifts), max_meals=int(max_meals),
-                available=str(available), buffer_rate=int(buffer) / 100,
+                available=str(available), buffer_rate=int(buffer) / 100, level=str(level),
                 progress=lambda done, text: progress.progress(done, text=text))
         except PlannerError as err:
             flash.say("error", flash.refused("This week cannot be computed", err))
@@ -75,11 +77,13 @@ study = st.session_state.get(RESULT_KEY)
 if study is not None:
     meal = shown.meal_of(study)
     st.subheader(f"Recruits needed (based on the week of {day_label(week)})")
-    for sentence in shown.day_sentences(study):
+    st.caption(shown.staffing_assumption(study, st.session_state.get(LEVEL_KEY, "minimum")))
+    for sentence in shown.day_sentences(study) + shown.nobody_free_sentences(study):
         st.markdown("- " + md_escape(sentence))
     table = shown.study_days_table(study)
+    certainty = {shown.CERTAINTY: st.column_config.TextColumn(shown.CERTAINTY, help=shown.CERTAINTY_HELP)}
     st.altair_chart(shown.needs_chart(table, "Day", meal), key="whatif_chart")
-    st.dataframe(table, hide_index=True, key="whatif_table")
+    st.dataframe(table, hide_index=True, key="whatif_table", column_config=certainty)
     st.download_button("Download as CSV", csv_bytes(table), "whatif-days.csv", "text/csv", key="whatif_csv")
 
     st.subheader("Opening more days together")
@@ -90,7 +94,7 @@ if study is not None:
     if len(ladder):
         st.altair_chart(shown.needs_chart(ladder, "Open days", meal, "Open days a week"),
                         key="whatif_ladder_chart")
-        st.dataframe(ladder, hide_index=True, key="whatif_ladder_table")
+        st.dataframe(ladder, hide_index=True, key="whatif_ladder_table", column_config=certainty)
         st.download_button("Download the ladder as CSV", csv_bytes(ladder), "whatif-ladder.csv", "text/csv",
                            key="whatif_ladder_csv")
 

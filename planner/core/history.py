@@ -89,9 +89,10 @@ def no_show_rate(history: History) -> float | None:
     return sum(o.state == "no-show" for o in done) / len(done) if done else None
 
 
-def tracked_shifts(history: History) -> int:
-    """How many planned shifts the no-show rate is measured over."""
-    return sum(o.state != "untracked" for o in outcomes(history))
+def tracked(history: History) -> tuple[int, date | None]:
+    """How many planned shifts the no-show rate is measured over, and the first day of them."""
+    days = [o.slot.day for o in outcomes(history) if o.state != "untracked"]
+    return len(days), min(days, default=None)
 
 
 def weekday_no_show_rates(history: History) -> dict[int, float]:

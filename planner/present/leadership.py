@@ -9,11 +9,13 @@ Texts are plain; the page escapes them before any Markdown widget.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 import pandas as pd
 
-from planner.core.labels import percent, period_name, plural, slot_title
+from planner.core.labels import day_label, percent, period_name, plural, slot_title
 from planner.core.problem import Problem, Slot
+from planner.core.validate import eligible
 from planner.engine.whatif import CandidateAnswer, Fragility, LadderStep, Study
 
 NOT_PROVEN = "best found in the time allowed, not proven to be the fewest"
@@ -93,8 +95,13 @@ def _counts(answer: CandidateAnswer | None) -> list[int | None]:
     return [answer.extra_volunteers, answer.extra_trained, answer.extra_meal_providers]
 
 
+CERTAINTY = "How sure"
+CERTAINTY_HELP = ("Proven fewest: no smaller number of recruits can staff the day; the solver proved it. "
+                  "Best found: the time allowed ran out before the proof; the true number may be smaller.")
+
+
 def _proven(answer: CandidateAnswer) -> str:
-    return "yes" if answer.optimal else "no"
+    return "Proven fewest" if answer.optimal else "Best found, not proven"
 
 
 def _table(rows: list[list[object]], columns: list[str]) -> pd.DataFrame:
@@ -112,7 +119,7 @@ def days_table(answers: Sequence[CandidateAnswer], buffered: Sequence[CandidateA
     An impossible day has empty counts and its reason under `Note`.
     """
     needs = need_columns(meal)
-    columns = ["Day", *needs, "Proven fewest"]
+    columns = ["Day", *needs, CERTAINTY]
     if buffered is not None:
         columns += [f"{c} ({percent(rate)} no-shows)" for c in needs]
     columns.append("Note")
@@ -132,7 +139,7 @@ def ladder_table(steps: Sequence[LadderStep], open_now: int,
                  meal: str = "dinner") -> pd.DataFrame:
     """The cumulative answer: open days a week, the days added so far, and what they need together."""
     needs = need_columns(meal)
-    columns = ["Open days", "Days added", *needs, "Proven fewest"]
+    columns = ["Open days", "Days added", *needs, CERTAINTY]
     if buffered is not None:
         columns += [f"{c} ({percent(rate)} no-shows)" for c in needs]
     rows = []
@@ -232,3 +239,36 @@ def ladder_sentences(study: Study) -> list[str]:
 
 def risk_sentences(study: Study) -> list[str]:
     return fragility_sentences(study.fragility, study.problem)
+
+
+def staffing_assumption(study: Study, level: str) -> str:
+    """What the numbers assume, in one sentence a board packet can quote."""
+    whatif = study.problem.whatif
+    shifts = [s for c in (whatif.candidates if whatif else ()) for s in c.slots if s.kind == "shift"]
+    each = "its meals staffed"
+    if shifts:  # at level "target" the candidates' minimums were raised to their targets
+        each = f"{plural(shifts[0].min, 'volunteer')} per shift"
+        if shifts[0].min_trained:
+            each += f", {shifts[0].min_trained} of them trained"
+    word = "target" if level == "target" else "minimum"
+    cap = whatif.recruit.max_shifts if whatif else 1
+    return (f"Each new day is counted at its {word} ({each}), while the days the center opens now keep at "
+            f"least today's coverage. A recruit gives at most {plural(cap, 'shift')} a week.")
+
+
+def nobody_free_sentences(study: Study) -> list[str]:
+    """A day no current volunteer can work at all: every place there needs a recruit."""
+    out = []
+    people = study.problem.volunteers
+    for cand in study.problem.whatif.candidates if study.problem.whatif else ():
+        if not any(eligible(v, s) and v.cap(s.kind) > 0 for s in cand.slots for v in people):
+            out.append(f"No current volunteer is free on {cand.label}: every place there needs a recruit.")
+    return out
+
+
+def buffer_source(rate: float | None, shifts: int, since: date | None, default_percent: int) -> str:
+    """Where the no-show buffer's starting value comes from."""
+    if rate is None or since is None:
+        return f"The buffer starts at a default of {default_percent}%: no check-in history yet."
+    return (f"The buffer starts at the no-show rate measured at check-in: {percent(rate)} over "
+            f"{plural(shifts, 'shift')} since {day_label(since)} {since.year}.")
