@@ -34,9 +34,10 @@ def _pick(at: AppTest, volunteer_id: int) -> None:
     assert not at.exception, at.exception
 
 
-def _tick_thursday(at: AppTest) -> None:
+def _tick_sunday(at: AppTest) -> None:
+    """Rows are the open days, Fri, Sat, Sun: Sunday is row 2."""
     at.session_state[at.session_state["coord_avail_grid_key"]] = {
-        "edited_rows": {3: {"Morning": True, "Afternoon": True}}, "added_rows": [], "deleted_rows": []}
+        "edited_rows": {2: {"Morning": True, "Afternoon": True}}, "added_rows": [], "deleted_rows": []}
 
 
 def test_coordinator_edits_someones_grid_and_adds_time_off(demo_db):
@@ -48,7 +49,7 @@ def test_coordinator_edits_someones_grid_and_adds_time_off(demo_db):
     assert at.selectbox(key="coord_avail_volunteer").options == [v.name for v in active]
     _pick(at, them.id)
     assert at.session_state["coord_avail_grid_key"].startswith(f"coord_avail_grid:{them.id}:")
-    _tick_thursday(at)
+    _tick_sunday(at)
     _button(at, "Save weekly availability").click()
     at.run()
     assert not at.exception, at.exception
@@ -56,7 +57,7 @@ def test_coordinator_edits_someones_grid_and_adds_time_off(demo_db):
     with db.session() as s:
         after = get_volunteer(s, them.id)
         [entry] = audit.recent(s, limit=1, action="availability edited")
-    assert "Thu 09:00-17:00" in [str(w) for w in after.availability]
+    assert any(w.weekday == 6 and w.start <= time(9) and time(17) <= w.end for w in after.availability)
     assert (entry.actor, entry.target) == ("coordinator", f"volunteer {them.id}")
     others = {v.id: v.availability for v in active if v.id != them.id}
     with db.session() as s:
@@ -65,8 +66,10 @@ def test_coordinator_edits_someones_grid_and_adds_time_off(demo_db):
 
     # Time off from 10:00 to 12:00, then one with the times the wrong way round (refused, nothing added).
     day = date.today() + timedelta(days=4)
-    at.date_input[0].set_value(day)
+    assert not at.time_input, "whole day: no From and Until"
     next(c for c in at.checkbox if c.label == "The whole day").uncheck()
+    at.run()
+    at.date_input[0].set_value(day)
     at.time_input[0].set_value(time(10))
     at.time_input[1].set_value(time(12))
     _button(at, "Add").click()
@@ -76,7 +79,6 @@ def test_coordinator_edits_someones_grid_and_adds_time_off(demo_db):
     shown = at.table[0].value
     assert [unescape(c) for c in shown.iloc[0]] == [f"{day_label(day)} {day.year}", "10:00-12:00",
                                                            "Time off"]
-    next(c for c in at.checkbox if c.label == "The whole day").uncheck()
     at.time_input[0].set_value(time(12))
     at.time_input[1].set_value(time(10))
     _button(at, "Add").click()
@@ -90,7 +92,7 @@ def test_coordinator_edits_someones_grid_and_adds_time_off(demo_db):
     assert entry.detail == day.isoformat()
 
     # The grid still saves after the exception (its version follows the coordinator's own change).
-    _tick_thursday(at)
+    _tick_sunday(at)
     _button(at, "Save weekly availability").click()
     at.run()
     assert unescape(at.success[0].value) == "Weekly availability saved."
@@ -103,7 +105,7 @@ def test_a_save_over_the_volunteers_own_change_is_refused_and_changes_nothing(de
     _pick(at, them.id)
     with db.session() as s:  # the volunteer saves meanwhile, from their own page
         set_availability(s, them.id, [WeeklyWindow(5, time(9), time(13))], actor="volunteer")
-    _tick_thursday(at)
+    _tick_sunday(at)
     _button(at, "Save weekly availability").click()
     at.run()
     assert not at.exception, at.exception

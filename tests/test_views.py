@@ -121,3 +121,22 @@ def test_check_warnings_name_expiring_and_expired_checks():
     warnings = check_warnings(rows, today=date(2026, 11, 27))
     assert warnings == ["Ana: background check expires on 2026-12-10 (in 13 days).",
                         "Cleo: background check expired on 2026-11-01."]
+
+
+def test_the_availability_grid_shows_open_days_only_and_keeps_the_others():
+    from datetime import time
+
+    from planner.core.domain import WeeklyWindow
+    from planner.present.availability import availability_grid, next_open_day, windows_from_grid
+
+    settings = CenterSettings()  # Fri-Sun
+    thursday, friday = WeeklyWindow(3, time(9), time(17)), WeeklyWindow(4, time(9), time(13))
+    grid = availability_grid((thursday, friday), settings)
+    assert list(grid["Day"]) == ["Fri", "Sat", "Sun"]
+    assert list(grid.columns) == ["Day", "Morning", "Afternoon", "Dinner"]
+    assert grid.loc[0, "Morning"] and not grid.loc[0, "Afternoon"]
+    grid.loc[2, ["Morning", "Afternoon"]] = True
+    assert windows_from_grid(grid, settings, (thursday, friday)) == (
+        thursday, friday, WeeklyWindow(6, time(9), time(17)))
+    assert next_open_day(date(2026, 12, 1), settings) == date(2026, 12, 4)  # a Tuesday: Friday
+    assert next_open_day(date(2026, 12, 4), settings) == date(2026, 12, 5)

@@ -6,34 +6,44 @@ Pure (no Streamlit, no SQL).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 import pandas as pd
 
-from planner.core.domain import CenterSettings, VolunteerRecord, WeeklyWindow
-from planner.core.labels import WEEKDAY_NAMES, day_label
+from planner.core.domain import WEEKDAYS, CenterSettings, VolunteerRecord, WeeklyWindow, parse_weekday
+from planner.core.labels import day_label
 
 
-def availability_grid(windows: Iterable[Any], settings: CenterSettings) -> pd.DataFrame:
-    """Weekday x period checkboxes: ticked where a weekly window covers the whole period."""
+def availability_grid(windows: Iterable[WeeklyWindow], settings: CenterSettings) -> pd.DataFrame:
+    """The center's open days x periods as checkboxes: ticked where a weekly window covers the period.
+
+    Closed days are left out (a volunteer cannot be planned on them), and days
+    are short (`Fri`), so the grid fits a phone 390 px wide.
+    """
     spans = settings.periods()
     windows = list(windows)
     rows = []
-    for weekday, day_name in enumerate(WEEKDAY_NAMES):
-        row: dict[str, Any] = {"Day": day_name}
+    for weekday in sorted(set(settings.open_weekdays)):
+        row: dict[str, Any] = {"Day": WEEKDAYS[weekday]}
         for name, (start, end) in spans.items():
             row[name] = any(w.weekday == weekday and w.start <= start and end <= w.end for w in windows)
         rows.append(row)
     return pd.DataFrame(rows, columns=["Day", *spans])
 
 
-def windows_from_grid(grid: pd.DataFrame, settings: CenterSettings) -> tuple[WeeklyWindow, ...]:
-    """The weekly windows a ticked grid means, touching periods merged (09-13 + 13-17 = 09-17)."""
+def windows_from_grid(grid: pd.DataFrame, settings: CenterSettings,
+                      kept: Iterable[WeeklyWindow] = ()) -> tuple[WeeklyWindow, ...]:
+    """The weekly windows a ticked grid means, touching periods merged (09-13 + 13-17 = 09-17).
 
+    `kept` (the volunteer's windows so far) survive on the days the grid does not show, so saving the
+    open days never erases availability on a day the center may open later.
+    """
     spans = sorted(settings.periods().items(), key=lambda kv: kv[1][0])
-    out = []
-    for weekday, (_, row) in enumerate(grid.iterrows()):
+    shown = {parse_weekday(str(day)) for day in grid["Day"]}
+    out = [w for w in kept if w.weekday not in shown]
+    for _, row in grid.iterrows():
+        weekday = parse_weekday(str(row["Day"]))
         current: list[time] | None = None
         for name, (start, end) in spans:
             if bool(row.get(name, False)):
@@ -48,7 +58,13 @@ def windows_from_grid(grid: pd.DataFrame, settings: CenterSettings) -> tuple[Wee
                 current = None
         if current is not None:
             out.append(WeeklyWindow(weekday, current[0], current[1]))
-    return tuple(out)
+    return tuple(sorted(set(out)))
+
+
+def next_open_day(today: date, settings: CenterSettings) -> date:
+    """The first day after `today` the center is open (time off is asked for days it opens)."""
+    days = set(settings.open_weekdays) or set(range(7))
+    return next(day for day in (today + timedelta(days=n) for n in range(1, 8)) if day.weekday() in days)
 
 
 def exceptions_table(exceptions: Iterable[Any], today: date | None = None) -> pd.DataFrame:

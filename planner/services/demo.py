@@ -97,12 +97,13 @@ def demo_volunteers(today: date, count: int = 40) -> list[VolunteerRecord]:
     return out
 
 
-def _away_this_saturday(db: Session, stored: list[VolunteerRecord], today: date) -> None:
+def _away_this_saturday(db: Session, stored: list[VolunteerRecord], today: date, keep: int | None) -> None:
     """A real shortage in the coming week: many volunteers are away on its Saturday (a city-wide
     event), so the plan page has short slots, and their reasons, to show."""
     saturday = default_week(today, CenterSettings().open_weekdays) + timedelta(days=5)
     for n, v in enumerate(stored):
-        if v.id is not None and (n % 3 != 1 or v.trained and n % 2):
+        if v.id not in (None, keep) and (n % 3 != 1 or v.trained and n % 2):
+            assert v.id is not None
             add_exception(db, v.id, DatedException(saturday, "off"), "demo")
 
 
@@ -143,8 +144,8 @@ def seed_demo(db: Session, today: date | None = None, history_weeks: int = 0) ->
     stored = [add_volunteer(db, record, "demo") for record in demo_volunteers(today)]
     if history_weeks:
         _history(db, today, history_weeks)
-    _away_this_saturday(db, stored, today)
     linked = next(v for v in stored if v.trained and v.check_status == "cleared" and v.email and v.phone)
+    _away_this_saturday(db, stored, today, keep=linked.id)
     for username in ("coordinator", "leadership"):
         auth.create_user(username, DEMO_PASSWORD, username, db=db, actor="demo", allow_weak=True)
     auth.create_user("volunteer", DEMO_PASSWORD, "volunteer", linked.id, db=db, actor="demo", allow_weak=True)

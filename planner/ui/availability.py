@@ -17,7 +17,12 @@ import streamlit as st
 from planner.core.domain import DatedException
 from planner.core.errors import PlannerError
 from planner.core.labels import day_label
-from planner.present.availability import availability_grid, exceptions_table, windows_from_grid
+from planner.present.availability import (
+    availability_grid,
+    exceptions_table,
+    next_open_day,
+    windows_from_grid,
+)
 from planner.present.text import table_safe
 from planner.services import roster
 from planner.ui import flash
@@ -73,13 +78,16 @@ def editor(volunteer_id: int, actor: str, wording: Wording, prefix: str) -> bool
         f"{prefix}_grid:{volunteer_id}:{st.session_state.get(counter_key, 0)}")
     # The version of the data this editor instance was opened on, kept until the next save.
     opened_on = st.session_state.setdefault(f"{key}:version", row_version)
+    grid = availability_grid(record.availability, settings)
+    narrow = {c: st.column_config.CheckboxColumn(c, width="small") for c in grid.columns if c != "Day"}
     with st.form(f"{prefix}_weekly:{volunteer_id}"):
-        edited = st.data_editor(availability_grid(record.availability, settings), key=key,
-                                hide_index=True, disabled=["Day"], width="stretch")
+        edited = st.data_editor(grid, key=key, hide_index=True, disabled=["Day"], width="stretch",
+                                column_config={"Day": st.column_config.TextColumn("Day", width="small"),
+                                               **narrow})
         if st.form_submit_button(wording.save, type="primary"):
             try:
-                roster.set_availability(volunteer_id, windows_from_grid(edited, settings), actor,
-                                        expected_version=opened_on)
+                windows = windows_from_grid(edited, settings, record.availability)
+                roster.set_availability(volunteer_id, windows, actor, expected_version=opened_on)
                 flash.later(prefix, "success", "Weekly availability saved.")
                 st.session_state[counter_key] = st.session_state.get(counter_key, 0) + 1  # a fresh grid
             except PlannerError as err:
@@ -107,15 +115,18 @@ def editor(volunteer_id: int, actor: str, wording: Wording, prefix: str) -> bool
     else:
         st.caption(wording.none_planned)
 
+    # Outside the form, so ticking it shows or hides the times at once.
+    whole = st.checkbox("The whole day", True, key=f"{prefix}_whole_day:{volunteer_id}")
     with st.form(f"{prefix}_add_exception:{volunteer_id}", clear_on_submit=True):
-        day = st.date_input("Date", today + timedelta(days=1), min_value=today,
+        day = st.date_input("Date", next_open_day(today, settings), min_value=today,
                             max_value=today + timedelta(days=366))
         kind = st.radio("What", ["off", "extra"], horizontal=True,
                         format_func={"off": wording.off, "extra": wording.extra}.get)
-        whole = st.checkbox("The whole day", True)
-        c1, c2 = st.columns(2)
-        start = c1.time_input("From", time(9), step=1800)
-        end = c2.time_input("Until", time(17), step=1800)
+        start = end = None
+        if not whole:
+            c1, c2 = st.columns(2)
+            start = c1.time_input("From", time(9), step=1800)
+            end = c2.time_input("Until", time(17), step=1800)
         if st.form_submit_button("Add"):
             if not whole and (start is None or end is None or end <= start):
                 st.error('"Until" must be after "From". Nothing was added.')
