@@ -120,16 +120,17 @@ def test_i_cant_make_it_takes_me_off_records_it_and_reaches_the_gap_list(demo_db
     rows_before = len(at.table[0].value)
     choice = next(sb for sb in at.selectbox if sb.label == "Which shift?")
     title = choice.options[0]
-    # Without the confirmation tick nothing happens.
+    # Without the confirmation tick nothing happens, and what was entered stays.
     choice.set_value(0)
+    next(t for t in at.text_input if t.label == "Reason (optional)").input("<b>sick</b> =1+1")
     next(b for b in at.button if b.label == "I can't make it").click()
     at.run()
     assert "tick the box" in unescape(at.error[0].value)
     with db.session() as s:
         assert cancellations.open_gaps(s, week) == []
+    assert next(sb for sb in at.selectbox if sb.label == "Which shift?").value == 0  # the first shift
+    assert next(t for t in at.text_input if t.label == "Reason (optional)").value == "<b>sick</b> =1+1"
 
-    next(sb for sb in at.selectbox if sb.label == "Which shift?").set_value(0)
-    next(t for t in at.text_input if t.label == "Reason (optional)").input("<b>sick</b> =1+1")
     next(c for c in at.checkbox if c.label == "Yes, take me off this shift").check()
     next(b for b in at.button if b.label == "I can't make it").click()
     at.run()

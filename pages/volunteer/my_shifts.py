@@ -43,7 +43,8 @@ if weeks.unpublished and len(weeks.unpublished) < my_shifts.WEEKS_AHEAD + 1:
 upcoming = weeks.upcoming
 if upcoming:
     st.subheader("I can't make it")
-    with st.form("cancel", clear_on_submit=True):
+    # A fresh form only after it worked: a refused try keeps the chosen shift and the reason.
+    with st.form(f"cancel:{st.session_state.get('cancel_form', 0)}"):
         choice = st.selectbox("Which shift?", range(len(upcoming)), format_func=lambda i: upcoming[i].title,
                               index=None, placeholder="Choose a shift")
         reason = st.text_input("Reason (optional)", max_chars=gaps.MAX_REASON,
@@ -53,11 +54,12 @@ if upcoming:
         submitted = st.form_submit_button("I can't make it")
     if submitted:
         if choice is None or not sure:
-            st.error("Choose the shift and tick the box to confirm.")
+            st.error("Choose the shift and tick the box to confirm. Nothing was changed.")
         else:
             shift = upcoming[choice]
             try:
                 my_shifts.cannot_come(user.volunteer_id, shift, reason, user.username)
+                st.session_state["cancel_form"] = st.session_state.get("cancel_form", 0) + 1
                 flash.later("shifts", "success", f"Thank you for telling us. You are off {shift.title}; "
                                                  "the coordinator will find someone else.")
                 st.rerun()
