@@ -5,8 +5,10 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from planner.present.text import unescape
+from planner.services import gaps
 from planner.services.gaps import cancel_in
 from planner.store import cancellations, db, plans
+from planner.store.roster import get_volunteer
 from tests.apptest import open_app
 from tests.fixtures.browser import publish_demo_week
 
@@ -30,11 +32,13 @@ def test_mark_a_cancellation_then_apply_the_first_suggestion(demo_db):
     week, me, first = publish_demo_week()
     at = _gaps_page()
     assert "No open gaps this week." in [unescape(s.value) for s in at.success]
-    at.text_input(key="cancel_reason").set_value("<b>sick</b> [x](javascript:alert(1))")
-    at.button(key="FormSubmitter:cancel_form-Mark cancellation").click()
+    reason = "<b>sick</b> [x](javascript:alert(1))"
+    at.text_input(key=f"cancel_reason:{first.version}").set_value(reason)
+    next(b for b in at.button if b.label == "Mark cancellation").click()
     at.run()
     assert not at.exception, at.exception
     assert unescape(at.success[0].value).startswith("Cancellation marked")
+    assert at.text_input(key=f"cancel_reason:{first.version + 1}").value == "", "a fresh form after an action"
     with db.session() as s:
         [gap] = cancellations.open_gaps(s, week)
         assert plans.latest_published(s, week).version == first.version + 1
@@ -43,8 +47,22 @@ def test_mark_a_cancellation_then_apply_the_first_suggestion(demo_db):
     suggestions = at.dataframe[0].value
     assert list(suggestions["Rank"])[:2] == [1, 2]
     assert list(suggestions["Assigned this week"]) == sorted(suggestions["Assigned this week"])
-    chosen = at.selectbox(key=f"pick_{gap.id}").value
+    pick = at.selectbox(key=f"pick_{gap.id}:{first.version + 1}")
+    assert pick.value is None and at.button(key=f"apply_{gap.id}").disabled  # the coordinator chooses
+    best = gaps.replacements(gaps.load(week), gap)[0].volunteer
+    pick.set_value(best)
+    at.run()
+    chosen = at.selectbox(key=f"pick_{gap.id}:{first.version + 1}").value
     at.button(key=f"apply_{gap.id}").click()
+    at.run()
+    # Before anything is published: how to reach them, and a confirmation.
+    with db.session() as s:
+        them = get_volunteer(s, int(chosen[1:]))
+    asked = unescape(at.info[0].value)
+    assert asked.startswith(f"Ask {them.name} first: ") and (them.phone or them.email or "no phone") in asked
+    with db.session() as s:
+        assert cancellations.open_gaps(s, week) == [gap], "nothing published before the confirmation"
+    at.button(key=f"confirm_{gap.id}").click()
     at.run()
     assert not at.exception, at.exception
     shown = unescape(at.success[0].value)

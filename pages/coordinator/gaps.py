@@ -6,7 +6,7 @@ from planner.core.errors import PlannerError
 from planner.core.labels import plural
 from planner.present import gaps as shown
 from planner.present.plan import plan_diff, readable
-from planner.services import gaps, settings
+from planner.services import audit, gaps, settings
 from planner.ui import flash
 from planner.ui.session import require_role
 from planner.ui.week import week_picker
@@ -38,10 +38,11 @@ if not choices:
     st.caption("The published plan has nobody on a slot.")
 else:
     labels = dict(enumerate(label for _, label in choices))
-    with st.form("cancel_form"):
-        picked = st.selectbox("Who cannot make it", list(labels), format_func=labels.get, key="cancel_pick")
+    with st.form(f"cancel_form:{state.version}", clear_on_submit=True):
+        picked = st.selectbox("Who cannot make it", list(labels), format_func=labels.get,
+                              key=f"cancel_pick:{state.version}")
         reason = st.text_input("Reason (optional, kept in the history)", max_chars=gaps.MAX_REASON,
-                               key="cancel_reason")
+                               key=f"cancel_reason:{state.version}")
         if st.form_submit_button("Mark cancellation"):
             gone, label = choices[picked]
             try:
@@ -63,32 +64,51 @@ for gap in state.open_gaps:
         st.text(shown.gap_line(problem, gap, state.names))
         st.caption(shown.slot_coverage(problem, state.current, gap.slot))
         found = gaps.replacements(state, gap)
-        if found:
+        asked = st.session_state.get(f"ask_{gap.id}")  # the replacement picked, awaiting confirmation
+        if asked is not None and asked not in {f.volunteer for f in found}:  # no longer possible
+            st.session_state.pop(f"ask_{gap.id}", None)
+            asked = None
+        if found and asked is None:
             st.dataframe(shown.suggestion_table(found), hide_index=True, key=f"suggestions_{gap.id}")
             options = {f.volunteer: f"{f.name} ({plural(f.assigned_this_week, 'slot')} this week)"
                        for f in found}
             left, mid, right = st.columns([3, 1, 1], vertical_alignment="bottom")
-            pick = left.selectbox("Replacement", list(options), format_func=options.get, key=f"pick_{gap.id}")
-            apply = mid.button("Apply", type="primary", key=f"apply_{gap.id}")
+            pick = left.selectbox("Replacement", list(options), format_func=options.get, index=None,
+                                  placeholder="Choose who to ask", key=f"pick_{gap.id}:{state.version}")
+            if mid.button("Apply", type="primary", key=f"apply_{gap.id}", disabled=pick is None):
+                st.session_state[f"ask_{gap.id}"] = pick
+                st.rerun()
+        elif asked is not None:
+            contact = gaps.contact(asked)
+            audit.contact_view(user.username, "gaps", 1, memo=st.session_state)
+            st.info(f"Ask {contact.name} first: {contact.line}. Then publish: they are told by the usual "
+                    "notice.", icon=":material/call:")
+            left, mid, right = st.columns([3, 1, 1], vertical_alignment="bottom")
+            if left.button(f"{contact.name} said yes: publish", type="primary", key=f"confirm_{gap.id}"):
+                st.session_state.pop(f"ask_{gap.id}", None)
+                try:
+                    done = gaps.replace_person(state, gap, asked, user.username)
+                except PlannerError as err:
+                    flash.later("gaps", "error", "Not applied: " + "; ".join(readable(problem, m)
+                                                                             for m in err.messages))
+                else:
+                    gone = state.names.get(gap.volunteer, gap.volunteer)
+                    _published(f"{contact.name} replaces {gone} on {shown.slot_name(problem, gap.slot)}.",
+                               done)
+                    st.session_state.pop(replan_key, None)
+                st.rerun()
+            if mid.button("Back", key=f"back_{gap.id}"):
+                st.session_state.pop(f"ask_{gap.id}", None)
+                st.rerun()
         else:
             st.warning("Nobody else can take this slot without breaking a rule (availability, check, caps, "
                        "overlaps, trainee pairing). Try the re-plan below, or leave it open.")
-            right, apply, pick = st.columns([4, 1])[1], False, None
+            right = st.columns([4, 1])[1]
         if right.button("Leave open", key=f"dismiss_{gap.id}", help="Close the gap without filling it"):
+            st.session_state.pop(f"ask_{gap.id}", None)
             gaps.leave_open(gap.id, user.username)
             flash.later("gaps", "info", "The gap is closed without a replacement.")
             st.rerun()
-        if apply and pick is not None:
-            try:
-                done = gaps.replace_person(state, gap, pick, user.username)
-            except PlannerError as err:
-                flash.say("error", "Not applied: " + "; ".join(readable(problem, m) for m in err.messages))
-            else:
-                gone = state.names.get(gap.volunteer, gap.volunteer)
-                _published(f"{problem.volunteer(pick).name} replaces {gone}"
-                           f" on {shown.slot_name(problem, gap.slot)}.", done)
-                st.session_state.pop(replan_key, None)
-                st.rerun()
 
 # ---------------------------------------------------------------- minimal-change re-plan
 if state.open_gaps:

@@ -114,6 +114,29 @@ def replace_person(state: GapsState, gap: Gap, volunteer: str, actor: str | None
         return done
 
 
+@dataclass(frozen=True)
+class Contact:
+    """How the coordinator reaches a volunteer before asking them to step in."""
+
+    name: str
+    email: str | None
+    phone: str | None
+
+    @property
+    def line(self) -> str:
+        ways = [w for w in (self.phone, self.email) if w]
+        return ", ".join(ways) if ways else "no phone or email on the roster"
+
+
+def contact(volunteer: str) -> Contact:
+    """The replacement's contact details (the page records that it showed them)."""
+    with session(readonly=True) as db:
+        record = roster.get_volunteer(db, volunteer_id_from_key(volunteer))
+    if record is None or record.erased:
+        raise PlanError(f"{volunteer}: not on the roster any more")
+    return Contact(record.name, record.email, record.phone)
+
+
 def leave_open(gap_id: int, actor: str | None) -> None:
     with session() as db:
         cancellations.resolve_gap(db, gap_id, "dismissed", actor=actor)
