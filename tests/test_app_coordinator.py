@@ -9,7 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from planner.core.domain import CenterSettings, default_week
 from planner.core.problem import Assignment
+from planner.core.validate import why_not_eligible
 from planner.present.text import unescape
+from planner.services.week import build_problem
 from planner.store import db, plans
 from planner.store.roster import list_volunteers
 from planner.store.settings import load_settings, save_settings
@@ -86,22 +88,34 @@ def test_pin_and_unpin_then_replan_keeps_the_pin(demo_db):
     assert "(pinned)" in "".join(grid.to_numpy().ravel())
 
 
-def test_a_pin_that_breaks_the_rules_is_refused_with_a_message(demo_db):
+def test_only_people_who_can_work_the_slot_are_offered_and_a_refused_pin_says_why(demo_db):
     at = _coordinator()
     with db.session() as s:
         settings = load_settings(s)
         roster = list_volunteers(s, active_only=True)
+    slots = settings.week_slots(_week())
     blocked = next(v for v in roster if v.check_status != "cleared" and v.does_shifts)
-    slot = settings.week_slots(_week())[0]
-    at.selectbox[1].set_value(slot.id)
-    at.selectbox[2].set_value(blocked.key)
-    _button(at, "Pin to slot").click()
+    at.selectbox(key="by_hand_slot").set_value(slots[0].id)
     at.run()
-    assert not at.exception
-    message = unescape(at.error[0].value)
-    assert message.startswith("This pin breaks the rules:") and blocked.name in message
+    offered = at.selectbox(key=f"by_hand_volunteer:{slots[0].id}")
+    assert blocked.name not in offered.options, "no cleared check: not offered at all"
+    # Someone with a cap of one shift a week, pinned twice: the second pin is refused, in plain words.
     with db.session() as s:
-        assert plans.list_pins(s, _week()) == []
+        problem = build_problem(s, _week())
+    one = next(v for v in problem.volunteers if v.max_shifts == 1
+               and sum(1 for sl in slots if sl.kind == "shift" and why_not_eligible(v, sl) is None) >= 2)
+    first, second = [sl for sl in slots if sl.kind == "shift" and why_not_eligible(one, sl) is None][:2]
+    for sl in (first, second):
+        at.selectbox(key="by_hand_slot").set_value(sl.id)
+        at.run()
+        at.selectbox(key=f"by_hand_volunteer:{sl.id}").set_value(one.id)
+        at.button(key="by_hand_pin").click()
+        at.run()
+        assert not at.exception, at.exception
+    message = unescape(at.error[0].value)
+    assert message == f"Not pinned: {one.name} would be pinned to 2 shifts, more than their weekly cap of 1."
+    with db.session() as s:
+        assert plans.list_pins(s, _week()) == [Assignment(first.id, one.id)]
 
 
 def test_hand_edits_are_checked_against_the_rules_and_saved_as_the_draft(demo_db):
@@ -113,14 +127,10 @@ def test_hand_edits_are_checked_against_the_rules_and_saved_as_the_draft(demo_db
         roster = list_volunteers(s, active_only=True)
     slot = settings.week_slots(_week())[0]
     blocked = next(v for v in roster if v.check_status != "cleared" and v.does_shifts)
-    # A person without a cleared check: refused, naming rule 1, and nothing saved.
-    at.selectbox(key="hand_slot").set_value(slot.id)
-    at.selectbox(key="hand_volunteer").set_value(blocked.key)
-    at.button(key="FormSubmitter:hand_edit-Add to slot").click()
+    # A person without a cleared check is not offered at all; nothing was saved.
+    at.selectbox(key="by_hand_slot").set_value(slot.id)
     at.run()
-    assert not at.exception, at.exception
-    message = unescape(at.error[0].value)
-    assert message.startswith("Not changed. Breaks rule 1, eligibility") and blocked.name in message
+    assert blocked.name not in at.selectbox(key=f"by_hand_volunteer:{slot.id}").options
     with db.session() as s:
         assert plans.get_draft(s, _week()) is None
     # Removing someone who is on the slot (a trainee if any, so rule 4 still holds): saved as the draft.
@@ -128,8 +138,9 @@ def test_hand_edits_are_checked_against_the_rules_and_saved_as_the_draft(demo_db
     trained = {r.key for r in roster if r.trained}
     on_slot = sorted((a.volunteer for a in fresh.assignments if a.slot == slot.id),
                      key=lambda v: v in trained)
-    at.selectbox(key="hand_volunteer").set_value(on_slot[0])
-    at.button(key="FormSubmitter:hand_edit-Remove from slot").click()
+    at.selectbox(key=f"by_hand_volunteer:{slot.id}").set_value(on_slot[0])
+    at.run()
+    at.button(key="by_hand_remove").click()
     at.run()
     assert not at.exception, at.exception
     assert unescape(at.success[0].value).endswith("saved as the draft.")

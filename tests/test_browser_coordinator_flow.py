@@ -101,8 +101,11 @@ def test_the_coordinators_week_end_to_end(fresh_streamlit_server, app_page, arti
     first = min(problem.slots, key=lambda sl: sl.start)
     person = next(v for v in sorted(problem.volunteers, key=lambda v: v.name.casefold())
                   if v.trained and why_not_eligible(v, first) is None)
-    _choose(page, "Volunteer", person.name)  # the pin form's; its slot is the first one already
-    page.get_by_role("button", name="Pin to slot", exact=True).click()
+    box = page.get_by_label("Volunteer", exact=True).first  # the slot is the first one already
+    box.click()
+    box.fill(person.name)
+    page.get_by_role("option", name=re.compile(f"^{re.escape(person.name)}")).first.click()
+    page.get_by_role("button", name="Pin to this slot", exact=True).click()
     expect(page.get_by_text(f"Pinned {person.name} to")).to_be_visible()
     page.get_by_role("button", name="Re-plan", exact=True).click()
     expect(page.get_by_text("New plan (not saved yet)")).to_be_visible()

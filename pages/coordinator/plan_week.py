@@ -127,53 +127,54 @@ if to_pin or to_unpin:
                                    "Re-plan to use them.")
     st.rerun()
 
+# ---------------------------------------------------------------- by hand
+st.subheader("Put someone on a slot, or take them off")
+st.caption("Pin: they stay on the slot in every re-plan until you unpin them. Add: they join the plan shown "
+           "here, saved as the draft, and a re-plan may move them. Both are checked against the rules.")
 slot_ids = [sl.id for sl in sorted(problem.slots, key=lambda sl: sl.start)]
-people = sorted(problem.volunteers, key=lambda v: v.name.casefold())
-with st.form("add_pin"):
-    st.caption("Put someone on a slot by hand: the pin is checked against the rules.")
-    slot_id = st.selectbox("Slot", slot_ids, format_func=lambda i: shown.slot_title(problem.slot(i)))
-    vid = st.selectbox("Volunteer", [v.id for v in people], format_func=lambda i: problem.volunteer(i).name)
-    if st.form_submit_button("Pin to slot"):
-        pin = Assignment(slot_id, vid)
-        if pin in problem.pinned:
-            flash.say("info", "Already pinned.")
+left, right = st.columns(2)
+slot_id = left.selectbox("Slot", slot_ids, format_func=lambda i: shown.slot_title(problem.slot(i)),
+                         key="by_hand_slot")
+choices = shown.people_for(problem, slot_id, assignments)
+if not choices:
+    right.caption("Nobody on the roster can work this slot (kind, availability, background check).")
+else:
+    vid = right.selectbox("Volunteer", list(choices), format_func=choices.get,
+                          key=f"by_hand_volunteer:{slot_id}",
+                          help="Only people who do this kind of slot, are available then and hold a valid "
+                               "check.")
+    picked = Assignment(slot_id, vid)
+    pin_col, add_col, remove_col = st.columns(3)
+    pin = pin_col.button("Pin to this slot", key="by_hand_pin", disabled=picked in problem.pinned,
+                         help="Kept on this slot in every re-plan, until unpinned.")
+    add = add_col.button("Add to this plan", key="by_hand_add", disabled=picked in assignments,
+                         help="Added to the plan shown above and saved as the draft; a re-plan may move "
+                              "them.")
+    remove = remove_col.button("Remove from this plan", key="by_hand_remove",
+                               disabled=picked not in assignments)
+    who, where = problem.volunteer(vid).name, shown.slot_title(problem.slot(slot_id))
+    if pin:
+        try:
+            planning.add_pin(chosen, problem, picked, user.username)
+        except PlannerError as err:
+            reasons = "; ".join(shown.readable(problem, m) for m in err.messages)
+            flash.say("error", f"Not pinned: {reasons}.")
         else:
-            try:
-                planning.add_pin(chosen, problem, pin, user.username)
-            except PlannerError as err:
-                flash.say("error", "This pin breaks the rules: " + "; ".join(
-                    shown.readable(problem, m) for m in err.messages) + ". Nothing was pinned.")
-            else:
-                flash.later("plan", "success", f"Pinned {problem.volunteer(vid).name} to "
-                                               f"{shown.slot_title(problem.slot(slot_id))}. "
-                                               "Re-plan to fit everyone else around it.")
-                st.session_state["pins_version"] = pins_version + 1
-                st.rerun()
-
-# ---------------------------------------------------------------- hand edits
-st.subheader("Change by hand")
-st.caption("Add or remove someone on a slot of the plan shown above. The change is checked against the "
-           "rules and saved as the draft; publish to tell the volunteers.")
-with st.form("hand_edit"):
-    edit_slot = st.selectbox("Slot", slot_ids, format_func=lambda i: shown.slot_title(problem.slot(i)),
-                             key="hand_slot")
-    edit_vid = st.selectbox("Volunteer", [v.id for v in people],
-                            format_func=lambda i: problem.volunteer(i).name, key="hand_volunteer")
-    add_col, remove_col = st.columns(2)
-    add = add_col.form_submit_button("Add to slot")
-    remove = remove_col.form_submit_button("Remove from slot")
-if add or remove:
-    try:
-        planning.hand_edit(chosen, problem, assignments, edit_slot, edit_vid, add=add, actor=user.username)
-    except PlannerError as err:
-        reasons = "; ".join(shown.readable(problem, m) for m in err.messages)
-        flash.say("error", f"Not changed. {reasons}.")
-    else:
-        st.session_state.pop(fresh_key, None)
-        verb = "added to" if add else "removed from"
-        flash.later("plan", "success", f"{problem.volunteer(edit_vid).name} {verb} "
-                                       f"{shown.slot_title(problem.slot(edit_slot))}; saved as the draft.")
-        st.rerun()
+            flash.later("plan", "success", f"Pinned {who} to {where}. Re-plan to fit everyone else around "
+                                           "it.")
+            st.session_state["pins_version"] = pins_version + 1
+            st.rerun()
+    if add or remove:
+        try:
+            planning.hand_edit(chosen, problem, assignments, slot_id, vid, add=add, actor=user.username)
+        except PlannerError as err:
+            reasons = "; ".join(shown.readable(problem, m) for m in err.messages)
+            flash.say("error", f"Not changed. {reasons}.")
+        else:
+            st.session_state.pop(fresh_key, None)
+            done = "added to" if add else "removed from"
+            flash.later("plan", "success", f"{who} {done} {where}; saved as the draft.")
+            st.rerun()
 
 if state.versions:
     with st.expander("Published versions"):

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
+from planner.core.labels import plural
 from planner.core.plan import Objective
 from planner.core.problem import Assignment, Problem, Slot, Volunteer
 
@@ -74,8 +75,8 @@ def rule_3_weekly_caps(problem: Problem, assignments: list[Assignment]) -> list[
         for kind in ("shift", "meal"):
             count = sum(1 for s in slots if s.kind == kind)
             if count > volunteer.cap(kind):
-                breaches.append(Breach(3, f"{vid} has {count} {kind}s, more than the cap of "
-                                          f"{volunteer.cap(kind)}"))
+                breaches.append(Breach(3, f"{vid} would have {plural(count, kind)}, more than their weekly "
+                                          f"cap of {volunteer.cap(kind)}"))
     return breaches
 
 
@@ -171,8 +172,8 @@ def check_pins(problem: Problem) -> list[str]:
             mine = [s for s in slots if s.kind == kind]
             if len(mine) > volunteer.cap(kind):
                 last = index[Assignment(mine[-1].id, vid)]
-                messages.append(f"pinned[{last}]: {vid} is pinned to {len(mine)} {kind}s, more than "
-                                f"the cap of {volunteer.cap(kind)}")
+                messages.append(f"pinned[{last}]: {vid} would be pinned to {plural(len(mine), kind)}, more "
+                                f"than their weekly cap of {volunteer.cap(kind)}")
     for slot_id, vids in _by_slot(pins).items():
         slot = problem.slot(slot_id)
         if len(vids) > slot.target:

@@ -16,7 +16,7 @@ import pandas as pd
 from planner.core.labels import WEEKDAY_NAMES, coverage_label, day_label, plural, slot_column, slot_title
 from planner.core.plan import Plan
 from planner.core.problem import Assignment, Problem, Slot
-from planner.core.validate import measure, slot_shortfall
+from planner.core.validate import eligible, measure, slot_shortfall
 from planner.engine.buffer import THRESHOLD, frequent_days
 from planner.engine.explain import Blockers, blockers
 from planner.present.text import table_safe
@@ -305,3 +305,15 @@ def summary(problem: Problem, assignments: list[Assignment], plan: Plan | None) 
         return objective_summary(problem, plan)
     objective = measure(problem, assignments)
     return [f"{plural(objective.unfilled, 'position')} unfilled, {objective.below_target} below target."]
+
+
+def people_for(problem: Problem, slot_id: str, assignments: Iterable[Assignment]) -> dict[str, str]:
+    """Who may be put on the slot by hand, by name: the people on it, then everyone rule 1 allows there.
+
+    People who cannot work it at all (kind, availability, check) are not offered.
+    """
+    slot = problem.slot(slot_id)
+    on = {a.volunteer for a in assignments if a.slot == slot_id}
+    people = sorted(problem.volunteers, key=lambda v: (v.id not in on, v.name.casefold(), v.id))
+    return {v.id: v.name + (" (on this slot)" if v.id in on else "") for v in people
+            if v.id in on or (v.cap(slot.kind) > 0 and eligible(v, slot))}
