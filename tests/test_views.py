@@ -113,14 +113,38 @@ def test_csv_neutralises_formulas_and_markdown_is_escaped():
 
 
 
-def test_check_warnings_name_expiring_and_expired_checks():
-    rows = [{"name": "Ana", "background_check": "cleared", "background_check_expires": date(2026, 12, 10)},
-            {"name": "Ben", "background_check": "cleared", "background_check_expires": date(2027, 6, 1)},
-            {"name": "Cleo", "background_check": "cleared", "background_check_expires": "2026-11-01"},
-            {"name": "Dee", "background_check": "pending", "background_check_expires": None}]
-    warnings = check_warnings(rows, today=date(2026, 11, 27))
-    assert warnings == ["Ana: background check expires on 2026-12-10 (in 13 days).",
-                        "Cleo: background check expired on 2026-11-01."]
+def test_check_warnings_follow_up_pending_expired_missing_and_expiring_checks():
+    from planner.core.domain import VolunteerRecord
+
+    def person(name: str, status: str, expires: date | None = None, **kw: object) -> VolunteerRecord:
+        return VolunteerRecord(name, check_status=status, check_expires=expires, **kw)  # type: ignore[arg-type]
+
+    records = [person("Ana", "cleared", date(2026, 12, 10)), person("Ben", "cleared", date(2027, 6, 1)),
+               person("Cleo", "cleared", date(2026, 11, 1)), person("Dee", "pending"),
+               person("Eve", "expired"),
+               person("Fay", "none"), person("Gus", "pending", active=False),
+               person("Hal", "none", does_shifts=False, does_meals=True)]
+    assert check_warnings(records, today=date(2026, 11, 27)) == [
+        "Background check expired (2, not planned on shifts): Cleo, Eve.",
+        "Background check pending (1, not planned on shifts): Dee.",
+        "Background check not started (1, not planned on shifts): Fay.",
+        "Background check expiring within 30 days (1): Ana on Thu 10 Dec."]
+
+
+def test_the_availability_overview_counts_and_names_who_is_free():
+    from datetime import time
+
+    from planner.core.domain import VolunteerRecord, WeeklyWindow
+    from planner.present.roster import availability_overview
+
+    ana = VolunteerRecord("Ana", availability=(WeeklyWindow(4, time(9), time(17)),))
+    bo = VolunteerRecord("Bo", availability=(WeeklyWindow(4, time(9), time(13)),))
+    cook = VolunteerRecord("Cy", does_shifts=False, does_meals=True,
+                           availability=(WeeklyWindow(4, time(16), time(19)),))
+    table = availability_overview([ana, bo, cook, VolunteerRecord("Off", active=False)], CenterSettings())
+    friday = table.set_index("Day").loc["Friday"]
+    assert (friday["Morning"], friday["Afternoon"], friday["Dinner"]) == ("2: Ana, Bo", "1: Ana", "1: Cy")
+    assert list(table["Day"]) == ["Friday", "Saturday", "Sunday"]
 
 
 def test_the_availability_grid_shows_open_days_only_and_keeps_the_others():

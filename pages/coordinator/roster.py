@@ -27,9 +27,7 @@ records = [record for record, _ in editable]
 audit.contact_view(user.username, "roster", sum(1 for r in records if r.email or r.phone),
                    memo=st.session_state)
 
-for warning in shown.check_warnings(
-        [{"name": r.name, "background_check": r.check_status, "background_check_expires": r.check_expires}
-         for r in records if r.active], today=date.today()):
+for warning in shown.check_warnings(records, today=date.today()):
     flash.say("warning", warning)
 
 version = st.session_state.get("roster_version", 0)

@@ -8,41 +8,58 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 
 from planner.core.cells import blank, read_record
-from planner.core.domain import VolunteerRecord
-from planner.core.labels import plural
+from planner.core.domain import CenterSettings, VolunteerRecord
+from planner.core.labels import WEEKDAY_NAMES, day_label
 
 
-def check_warnings(rows: Sequence[Mapping[str, Any]], today: date, within_days: int = 30) -> list[str]:
-    """Warnings for cleared background checks expiring within `within_days` (or expired).
+def check_warnings(records: Sequence[VolunteerRecord], today: date, within_days: int = 30) -> list[str]:
+    """What to follow up about background checks, one line per kind, active shift volunteers only.
 
-    `rows` hold `name`, `background_check` (status) and `background_check_expires` (a date or None).
+    Pending and missing checks keep someone off every shift; expired ones too;
+    a check about to expire is named with its date, so it can be renewed in time.
     """
-    out = []
+    people = [r for r in records if r.active and r.does_shifts and not r.erased]
     horizon = today + timedelta(days=within_days)
-    for row in rows:
-        expires = row.get("background_check_expires")
-        if isinstance(expires, str) and expires:
-            try:
-                expires = date.fromisoformat(expires)
-            except ValueError:
-                continue
-        if isinstance(expires, datetime):
-            expires = expires.date()
-        if not isinstance(expires, date) or row.get("background_check") != "cleared":
-            continue
-        if expires < today:
-            out.append(f"{row.get('name')}: background check expired on {expires.isoformat()}.")
-        elif expires <= horizon:
-            days = (expires - today).days
-            out.append(f"{row.get('name')}: background check expires on {expires.isoformat()} "
-                       f"(in {plural(days, 'day')}).")
-    return out
+
+    def names(rs: Sequence[VolunteerRecord]) -> str:
+        return ", ".join(r.name for r in sorted(rs, key=lambda r: r.name.casefold()))
+
+    expired = [r for r in people if r.check_status == "expired"
+               or (r.check_status == "cleared" and r.check_expires is not None and r.check_expires < today)]
+    soon = sorted((r for r in people if r.check_status == "cleared" and r.check_expires is not None
+                   and today <= r.check_expires <= horizon), key=lambda r: (r.check_expires, r.name))
+    lines = []
+    for group, text in ((expired, "expired"), ([r for r in people if r.check_status == "pending"], "pending"),
+                        ([r for r in people if r.check_status == "none"], "not started")):
+        if group:
+            lines.append(f"Background check {text} ({len(group)}, not planned on shifts): {names(group)}.")
+    if soon:
+        dated = ", ".join(f"{r.name} on {day_label(r.check_expires)}" for r in soon if r.check_expires)
+        lines.append(f"Background check expiring within {within_days} days ({len(soon)}): {dated}.")
+    return lines
+
+
+def availability_overview(records: Sequence[VolunteerRecord], settings: CenterSettings) -> pd.DataFrame:
+    """Open days x the day's periods: how many active volunteers are usually free then, and who."""
+    spans = settings.periods()
+    active = [r for r in records if r.active and not r.erased]
+    rows = []
+    for weekday in sorted(set(settings.open_weekdays)):
+        row = {"Day": WEEKDAY_NAMES[weekday]}
+        for period, (start, end) in spans.items():
+            kind = "meal" if period == "Dinner" else "shift"
+            free = sorted((r.name for r in active if kind in r.does and any(
+                w.weekday == weekday and w.start <= start and end <= w.end for w in r.availability)),
+                key=str.casefold)
+            row[period] = f"{len(free)}: {', '.join(free)}" if free else "0"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["Day", *spans])
 
 
 ROSTER_COLUMNS = {  # editor column -> VolunteerRecord field
