@@ -57,7 +57,7 @@ def messages(at: AppTest, kind: str) -> list[str]:
 def shown(at: AppTest) -> str:
     """Every text a person can read on the page, tables and choices included, unescaped."""
     parts = [m.value for m in at.markdown] + [t.value for t in at.text] + [c.value for c in at.caption]
-    parts += [str(t.value) for t in at.title] + [str(h.value) for h in at.subheader]
+    parts += [str(t.value) for t in at.title] + [str(h.value) for h in at.header]
     parts += [m.value for m in [*at.error, *at.info, *at.warning, *at.success]]
     parts += [t.value.to_csv() for t in at.table] + [d.value.to_csv() for d in at.dataframe]
     for widget in list(at.selectbox) + list(at.multiselect) + list(at.radio):

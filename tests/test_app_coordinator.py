@@ -50,7 +50,7 @@ def test_plan_the_week_shows_grid_unfilled_and_summary_then_saves_and_publishes(
     at.button(key="plan_button").click()
     at.run()
     assert not at.exception
-    assert at.subheader[0].value == "New plan (not saved yet)"
+    assert at.header[0].value == "New plan (not saved yet)"
     grid = _table(at, 0)
     assert list(grid.columns) == ["Morning 09:00-13:00", "Afternoon 13:00-17:00", "Dinner 17:00-18:00"]
     assert len(grid) == 3 and all(" of " in cell for cell in grid.iloc[0])
@@ -61,7 +61,7 @@ def test_plan_the_week_shows_grid_unfilled_and_summary_then_saves_and_publishes(
     at.button(key="save_draft").click()
     at.run()
     assert unescape(at.success[0].value) == "Draft saved."
-    assert at.subheader[0].value == "Saved draft"
+    assert at.header[0].value == "Saved draft"
     at.button(key="publish").click()
     at.run()
     assert unescape(at.success[0].value).startswith("Published as version 1.")
@@ -148,7 +148,7 @@ def test_hand_edits_are_checked_against_the_rules_and_saved_as_the_draft(demo_db
         draft = plans.get_draft(s, _week())
     assert draft is not None and draft.status == "edited"
     assert set(draft.assignments) == set(fresh.assignments) - {Assignment(slot.id, on_slot[0])}
-    assert at.subheader[0].value == "Saved draft"
+    assert at.header[0].value == "Saved draft"
 
 
 def test_roster_edit_is_validated_and_saved(demo_db):
@@ -216,7 +216,7 @@ def test_imports_page_offers_both_new_importers_and_every_schedule_format(demo_d
     publish_demo_week()
     at = _coordinator("pages/coordinator/imports_exports.py")
     assert not at.exception, at.exception
-    headings = [h.value for h in at.subheader]
+    headings = [h.value for h in at.header]
     assert "Import a SignUpGenius report" in headings
     assert "Import a Google Forms availability export" in headings
     labels = [b.label for b in at.get("download_button")]

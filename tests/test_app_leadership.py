@@ -39,7 +39,7 @@ def _bullets(at: AppTest) -> list[str]:
 
 def _shown(at: AppTest) -> str:
     return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption]
-                     + [str(t.value) for t in at.title] + [str(h.value) for h in at.subheader]
+                     + [str(t.value) for t in at.title] + [str(h.value) for h in at.header]
                      + [d.value.to_csv() for d in at.dataframe] + [unescape(e.value) for e in at.error])
 
 
@@ -67,7 +67,7 @@ def test_whatif_page_computes_sentences_charts_tables_and_csv(demo_db):
     charts = at.get("vega_lite_chart")
     assert len(charts) == 2 and all('"bar"' in c.proto.spec for c in charts)
     assert [b.label for b in at.get("download_button")] == ["Download as CSV", "Download the ladder as CSV"]
-    assert [s.value for s in at.subheader][-1] == "How fragile is this week?"
+    assert [s.value for s in at.header][-1] == "How fragile is this week?"
 
 
 def test_results_stay_on_rerun_and_a_zero_buffer_shows_plain_numbers_only(demo_db, monkeypatch):

@@ -67,7 +67,9 @@ def test_reports_show_hours_coverage_and_rates(demo_db):
 def test_the_whatif_buffer_starts_at_the_measured_rate(demo_db):
     at = _page("leadership", "pages/leadership/whatif.py")
     assert at.number_input(key="whatif_buffer").value == 15  # no attendance taken yet
+    assert "The buffer starts at a default of 15%: no check-in history yet." in [c.value for c in at.caption]
     _last_week_history()
     at = _page("leadership", "pages/leadership/whatif.py")
     assert at.number_input(key="whatif_buffer").value == 25
-    assert any("Measured no-show rate over the last year: 25%" in c.value for c in at.caption)
+    assert any(c.value.startswith("The buffer starts at the no-show rate measured at check-in: 25% over 4 "
+                                  "shifts since ") for c in at.caption)

@@ -31,7 +31,7 @@ st.download_button("Download these entries (CSV)", csv_bytes(table), "audit-log.
                    key="audit_csv", on_click=audit.record,
                    args=(user.username, "audit exported", "audit log", f"{len(table)} entries"))
 
-st.subheader("Erase a volunteer")
+st.header("Erase a volunteer")
 st.caption("Removes the person's name, contacts, check status, availability and sign-in account for good. "
            "Past plans keep an anonymous entry, so coverage counts stay right. This cannot be undone.")
 people = {v.id: v.name for v in people}

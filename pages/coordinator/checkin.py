@@ -28,7 +28,7 @@ if kiosk:
     for row in rows:
         if row.slot.id != heading:
             heading = row.slot.id
-            st.subheader(slot_column(row.slot))
+            st.header(slot_column(row.slot))
         action = row.action
         clicked = st.button(md_escape(shown.button_label(row)), key=f"tap_{row.slot.id}_{row.volunteer}",
                             disabled=action is None, width="stretch",
@@ -66,7 +66,7 @@ if not rows:
     st.stop()
 st.dataframe(shown.attendance_table(rows, day.names, day.seen), hide_index=True, key="attendance_table")
 
-st.subheader("Correct a record")
+st.header("Correct a record")
 labels = {i: f"{slot_column(r.slot)}: {day.names.get(r.volunteer, r.volunteer)}" for i, r in enumerate(rows)}
 with st.form("correct_form"):
     picked = st.selectbox("Who", list(labels), format_func=labels.get, key="correct_who")

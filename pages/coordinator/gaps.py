@@ -32,7 +32,7 @@ def _published(text: str, done: gaps.Published) -> None:
 
 
 # ---------------------------------------------------------------- mark a cancellation
-st.subheader("Mark a cancellation")
+st.header("Mark a cancellation")
 choices = shown.published_choices(problem, state.current)
 if not choices:
     st.caption("The published plan has nobody on a slot.")
@@ -56,7 +56,7 @@ else:
             st.rerun()
 
 # ---------------------------------------------------------------- open gaps
-st.subheader("Open gaps")
+st.header("Open gaps")
 if not state.open_gaps:
     st.success("No open gaps this week.")
 for gap in state.open_gaps:
@@ -112,7 +112,7 @@ for gap in state.open_gaps:
 
 # ---------------------------------------------------------------- minimal-change re-plan
 if state.open_gaps:
-    st.subheader("Re-plan around the gaps")
+    st.header("Re-plan around the gaps")
     st.caption("Keeps everyone on the published plan who still can come, and fills the gaps from the rest "
                "of the roster.")
     if st.button("Re-plan the gaps", key="replan_gaps"):

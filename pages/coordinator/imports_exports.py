@@ -34,7 +34,7 @@ flash.show("io")
 
 def importer(kind: str, title: str, caption: str) -> None:
     """Upload, preview with per-row problems, then import every row or none."""
-    st.subheader(title)
+    st.header(title)
     st.caption(caption)
     upload = st.file_uploader(title, type=["csv"], key=f"{kind}_upload:{st.session_state.get('io_v', 0)}",
                               label_visibility="collapsed")
@@ -64,7 +64,7 @@ def importer(kind: str, title: str, caption: str) -> None:
 for kind, title, caption in IMPORTS:
     importer(kind, title, caption)
 
-st.subheader("Export")
+st.header("Export")
 st.download_button("Download the roster (CSV)", imports.export_roster().encode("utf-8"), "roster.csv",
                    "text/csv", key="export_roster", on_click=audit.record,
                    args=(user.username, "roster exported", "roster"))

@@ -64,13 +64,13 @@ assignments = state.known(assignments)
 if source is None:
     st.info("No plan for this week yet. Press Plan.")
 else:
-    st.subheader(source)
+    st.header(source)
     st.table(shown.styled_grid(shown.week_grid(problem, assignments, problem.pinned)))
     st.caption(shown.GRID_LEGEND)
     st.markdown("\n".join("- " + md_escape(line) for line in shown.summary(problem, assignments, fresh)))
     short = shown.short_table(problem, assignments)
     if len(short):
-        st.subheader("Why slots are short")
+        st.header("Why slots are short")
         st.table(table_safe(short), hide_index=True)
     else:
         st.success("Every slot has at least its minimum, with a trained volunteer on each shift.")
@@ -111,7 +111,7 @@ if published is not None and (fresh is not None or draft is not None):
             st.text(line)
 
 # ---------------------------------------------------------------- pins
-st.subheader("Pins")
+st.header("Pins")
 st.caption("A pinned person stays on the slot when you re-plan. Tick or untick Pinned.")
 choices = shown.assignment_choices(problem, assignments, problem.pinned)
 pins_version = st.session_state.get("pins_version", 0)
@@ -128,7 +128,7 @@ if to_pin or to_unpin:
     st.rerun()
 
 # ---------------------------------------------------------------- by hand
-st.subheader("Put someone on a slot, or take them off")
+st.header("Put someone on a slot, or take them off")
 st.caption("Pin: they stay on the slot in every re-plan until you unpin them. Add: they join the plan shown "
            "here, saved as the draft, and a re-plan may move them. Both are checked against the rules.")
 slot_ids = [sl.id for sl in sorted(problem.slots, key=lambda sl: sl.start)]

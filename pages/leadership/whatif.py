@@ -76,7 +76,7 @@ if submitted:
 study = st.session_state.get(RESULT_KEY)
 if study is not None:
     meal = shown.meal_of(study)
-    st.subheader(f"Recruits needed (based on the week of {day_label(week)})")
+    st.header(f"Recruits needed (based on the week of {day_label(week)})")
     st.caption(shown.staffing_assumption(study, st.session_state.get(LEVEL_KEY, "minimum")))
     for sentence in shown.day_sentences(study) + shown.nobody_free_sentences(study):
         st.markdown("- " + md_escape(sentence))
@@ -86,7 +86,7 @@ if study is not None:
     st.dataframe(table, hide_index=True, key="whatif_table", column_config=certainty)
     st.download_button("Download as CSV", csv_bytes(table), "whatif-days.csv", "text/csv", key="whatif_csv")
 
-    st.subheader("Opening more days together")
+    st.header("Opening more days together")
     st.caption("Days added one at a time, each time the one that costs fewest new recruits.")
     for sentence in shown.ladder_sentences(study):
         st.markdown("- " + md_escape(sentence))
@@ -98,6 +98,6 @@ if study is not None:
         st.download_button("Download the ladder as CSV", csv_bytes(ladder), "whatif-ladder.csv", "text/csv",
                            key="whatif_ladder_csv")
 
-    st.subheader("How fragile is this week?")
+    st.header("How fragile is this week?")
     for sentence in shown.risk_sentences(study):
         st.markdown("- " + md_escape(sentence))

@@ -8,6 +8,8 @@ from planner.ui.session import require_role
 user = require_role("volunteer")
 
 st.title("My availability")
+if st.button("My shifts", icon=":material/event:", key="to_my_shifts"):
+    st.switch_page("pages/volunteer/my_shifts.py")
 if user.volunteer_id is None:
     st.error("Your account is not linked to a volunteer. Please ask the coordinator.")
     st.stop()

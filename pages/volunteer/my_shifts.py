@@ -13,6 +13,9 @@ from planner.ui.session import require_role
 user = require_role("volunteer")
 
 st.title("My shifts")
+# The menu folds away on a phone: the other page is one tap from here too.
+if st.button("My availability and time off", icon=":material/event_available:", key="to_availability"):
+    st.switch_page("pages/volunteer/availability.py")
 if user.volunteer_id is None:
     st.error("Your account is not linked to a volunteer. Please ask the coordinator.")
     st.stop()
@@ -42,7 +45,7 @@ if weeks.unpublished and len(weeks.unpublished) < my_shifts.WEEKS_AHEAD + 1:
 
 upcoming = weeks.upcoming
 if upcoming:
-    st.subheader("I can't make it")
+    st.header("I can't make it")
     # A fresh form only after it worked: a refused try keeps the chosen shift and the reason.
     with st.form(f"cancel:{st.session_state.get('cancel_form', 0)}"):
         choice = st.selectbox("Which shift?", range(len(upcoming)), format_func=lambda i: upcoming[i].title,

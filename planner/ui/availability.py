@@ -70,7 +70,7 @@ def editor(volunteer_id: int, actor: str, wording: Wording, prefix: str) -> bool
         return False
     record, row_version, settings = opened.record, opened.version, opened.settings
 
-    st.subheader("Every week")
+    st.header("Every week")
     st.caption(wording.hint + " " + ", ".join(
         f"{name} {start:%H:%M}-{end:%H:%M}" for name, (start, end) in settings.periods().items()) + ".")
     counter_key = f"{prefix}_v"
@@ -95,7 +95,7 @@ def editor(volunteer_id: int, actor: str, wording: Wording, prefix: str) -> bool
             st.session_state.pop(f"{key}:version", None)
             st.rerun()
 
-    st.subheader("Time off and extra days")
+    st.header("Time off and extra days")
     today = date.today()
     upcoming = exceptions_table(record.exceptions, today=today)
     if len(upcoming):

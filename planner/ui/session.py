@@ -177,7 +177,7 @@ def _from_sso(now: float | None) -> SessionUser | None:
 
 def sign_in_form() -> None:
     """The Username / Password / Log in form; signs in and reruns on success."""
-    st.subheader("Log in")
+    st.header("Log in")
     notice = st.session_state.get(NOTICE_KEY)
     if notice:
         st.info(notice)
