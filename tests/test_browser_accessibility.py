@@ -15,6 +15,7 @@ from tests.test_browser_signin import APP, log_in
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
 # Each role's pages by their menu titles (app.py); the volunteer's are reached by the in-page buttons a
 # phone shows, since the menu folds away at 390 px.
 PAGES = {
@@ -57,7 +58,7 @@ def test_every_page_for_every_role_has_no_serious_accessibility_problem(streamli
     _scan(page, "sign-in", findings)
     context.close()
     for role, titles in PAGES.items():
-        context = browser.new_context(viewport=PHONE if role == "volunteer" else {"width": 1280, "height": 900})
+        context = browser.new_context(viewport=PHONE if role == "volunteer" else DESK)
         page = context.new_page()
         page.set_default_timeout(30_000)
         log_in(page, streamlit_server.url, role)
