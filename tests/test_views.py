@@ -164,3 +164,13 @@ def test_the_availability_grid_shows_open_days_only_and_keeps_the_others():
         thursday, friday, WeeklyWindow(6, time(9), time(17)))
     assert next_open_day(date(2026, 12, 1), settings) == date(2026, 12, 4)  # a Tuesday: Friday
     assert next_open_day(date(2026, 12, 4), settings) == date(2026, 12, 5)
+
+
+def test_a_version_line_says_when_in_the_centers_time():
+    from planner.present.plan import version_line
+    from planner.store.plans import PlanVersion
+
+    version = PlanVersion(WEEK, 3, "optimal", 1, 2, datetime(2026, 12, 4, 15, 12), "coord",
+                          datetime(2026, 12, 4, 15, 12), "coord", ())
+    assert version_line(version, "America/Chicago") == (
+        "Version 3: published Fri 4 Dec 2026 09:12 by coord, 1 position unfilled.")

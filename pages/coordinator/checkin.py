@@ -23,7 +23,7 @@ if kiosk:
     day = attendance.day(today)
     rows = shown.kiosk_rows(day.settings, today, day.on_duty, day.names, day.seen)
     if not rows:
-        st.info("Nobody is on today's published plan.")
+        st.info("Nobody is on today's published plan. Names appear here on the days of a published week.")
     heading = None
     for row in rows:
         if row.slot.id != heading:
@@ -62,7 +62,8 @@ when = st.date_input("Day", today, key="checkin_day", format="YYYY-MM-DD")
 day = attendance.day(when)
 rows = shown.kiosk_rows(day.settings, when, day.on_duty, day.names, day.seen)
 if not rows:
-    st.info("Nobody is on the published plan that day.")
+    st.info("Nobody is on the published plan that day. Publish the week on Plan the week: the people on "
+            "it then appear here to check in, and you can correct their times.")
     st.stop()
 st.dataframe(shown.attendance_table(rows, day.names, day.seen), hide_index=True, key="attendance_table")
 

@@ -180,5 +180,4 @@ if state.versions:
     with st.expander("Published versions"):
         for v in state.versions:
             if v.version is not None:
-                st.text(f"Version {v.version}: published {v.published_at:%Y-%m-%d %H:%M} UTC "
-                        f"by {v.published_by or 'unknown'}, {v.unfilled} unfilled.")
+                st.text(shown.version_line(v, state.settings.timezone))

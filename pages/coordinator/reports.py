@@ -27,7 +27,8 @@ if first > last:
 
 history = reports.load_history(first, last)
 if not history.slots:
-    st.info("No published shift has ended in this period yet.")
+    st.info("No published shift has ended in this period yet. Hours, coverage and no-show rates appear here "
+            "after the first published shift ends, from the check-ins taken at the kiosk.")
     st.stop()
 
 by_month = shown.hours(history, "month")
@@ -45,7 +46,8 @@ def _logged(what: str) -> tuple[str, str, str, str]:
 hours_tab, coverage_tab, rates_tab = st.tabs(["Hours", "Coverage", "No-shows and cancellations"])
 with hours_tab:
     if by_month.empty:
-        st.info("No check-ins recorded in this period.")
+        st.info("No check-ins recorded in this period. Hours appear once volunteers check in and out at the "
+                "kiosk (Check-in page), or you enter their times there.")
     else:
         st.altair_chart(shown.hours_chart(by_month), key="hours_chart")
     st.dataframe(by_month, hide_index=True, key="hours_month")

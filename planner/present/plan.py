@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.core.clock import to_local
 from planner.core.labels import WEEKDAY_NAMES, coverage_label, day_label, plural, slot_column, slot_title
 from planner.core.plan import Plan
 from planner.core.problem import Assignment, Problem, Slot
@@ -20,6 +21,7 @@ from planner.core.validate import eligible, measure, slot_shortfall
 from planner.engine.buffer import THRESHOLD, frequent_days
 from planner.engine.explain import Blockers, blockers
 from planner.present.text import table_safe
+from planner.store.plans import PlanVersion
 
 
 def _sorted_slots(slots: Iterable[Slot]) -> list[Slot]:
@@ -317,3 +319,11 @@ def people_for(problem: Problem, slot_id: str, assignments: Iterable[Assignment]
     people = sorted(problem.volunteers, key=lambda v: (v.id not in on, v.name.casefold(), v.id))
     return {v.id: v.name + (" (on this slot)" if v.id in on else "") for v in people
             if v.id in on or (v.cap(slot.kind) > 0 and eligible(v, slot))}
+
+
+def version_line(version: PlanVersion, timezone: str) -> str:
+    """`Version 3: published Fri 4 Dec 2026 09:12 by coordinator, 1 position unfilled.`"""
+    when = to_local(version.published_at, timezone)
+    at = f"{day_label(when.date())} {when.year} {when:%H:%M}" if when else "at an unknown time"
+    unfilled = "" if version.unfilled is None else f", {plural(version.unfilled, 'position')} unfilled"
+    return f"Version {version.version}: published {at} by {version.published_by or 'unknown'}{unfilled}."
