@@ -64,8 +64,6 @@ def reasons(problem: Problem, week: _Week, slot: Slot, missing: int, missing_tra
                  and any(w.contains(slot.start, slot.end) for w in v.available)]
     free = [v for v in available if v.id not in on_slot]
     out = []
-    if slot.target < slot.min:
-        out.append(f"{label}: its target ({slot.target}) is below its minimum ({slot.min})")
     if missing_trained:
         trained = [v for v in free if v.trained]
         text = f"{label}: needs {_people(missing_trained, 'more trained volunteer')}"
