@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
 
@@ -162,16 +163,24 @@ def test_cli_restores_into_an_empty_database(tmp_path: Path, monkeypatch: pytest
 # ---------------------------------------------------------------- issue 15: every backup is verified
 
 
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[str]:
+    """A filled SQLite database file (`fill`), as a URL."""
+    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    migrate(url)
+    fill(url)
+    yield url
+    dispose_engine(url)
+
+
 def _cli_restore(url: str, path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> tuple[int, str]:
     monkeypatch.setenv("DATABASE_URL", url)
     code = run("restore", str(path))
     return code, capsys.readouterr().err
 
 
-def test_every_backup_carries_a_sha256_of_its_content(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
-    migrate(url)
-    fill(url)
+def test_every_backup_carries_a_sha256_of_its_content(live: str, tmp_path: Path) -> None:
+    url = live
     dumped = backup.dump(url)
     as_json = json.loads(backup.backup(url, tmp_path / "b.json").read_text(encoding="utf-8"))
     assert as_json["sha256"] == backup.checksum(dumped) and len(as_json["sha256"]) == 64
@@ -180,15 +189,12 @@ def test_every_backup_carries_a_sha256_of_its_content(tmp_path: Path) -> None:
         assert conn.execute("SELECT format, sha256 FROM planner_backup").fetchall() == [
             (backup.FORMAT, backup.checksum(dumped))]
     assert backup.read_backup(copy)["tables"] == backup.read_backup(tmp_path / "b.json")["tables"]
-    dispose_engine(url)
 
 
 @pytest.mark.parametrize("edit", ["one byte of a name", "a timestamp", "the checksum removed", "a key twice"])
 def test_an_edited_json_backup_is_refused_and_changes_nothing(
-        tmp_path: Path, edit: str, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
-    migrate(url)
-    fill(url)
+        live: str, tmp_path: Path, edit: str, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    url = live
     path = backup.backup(url, tmp_path / "b.json")
     raw = path.read_bytes()
     if edit == "one byte of a name":
@@ -214,15 +220,12 @@ def test_an_edited_json_backup_is_refused_and_changes_nothing(
     assert err.startswith(f"{path}: {expected}"), err
     assert backup.dump(url) == before
     assert not list(tmp_path.glob("*before-restore*")), "nothing was even backed up: refused first"
-    dispose_engine(url)
 
 
 @pytest.mark.parametrize("damage", ["half the file", "a text edited", "a timestamp flipped", "no checksum"])
 def test_a_damaged_sqlite_copy_is_refused_and_changes_nothing(
-        tmp_path: Path, damage: str, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
-    migrate(url)
-    fill(url)
+        live: str, tmp_path: Path, damage: str, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    url = live
     copy = backup.backup(url, tmp_path / "b.sqlite3")
     if damage == "half the file":
         copy.write_bytes(copy.read_bytes()[: copy.stat().st_size // 2])
@@ -240,4 +243,3 @@ def test_a_damaged_sqlite_copy_is_refused_and_changes_nothing(
                 "a timestamp flipped": "a damaged SQLite copy", "no checksum": "has no SHA-256"}[damage]
     assert err.startswith(f"{copy}: {expected}"), err
     assert backup.dump(url) == before
-    dispose_engine(url)

@@ -23,6 +23,7 @@ from planner.core.domain import default_week
 from planner.services import auth
 from planner.store import db, plans, roster
 from planner.store.settings import load_settings
+from tests.fixtures.browser import edit_first_phone
 from tests.test_browser_signin import APP, log_in
 
 pytestmark = pytest.mark.browser
@@ -97,25 +98,6 @@ def test_two_coordinators_publish_one_week_at_once_and_the_second_sees_the_diffe
     assert on_it == (winners[0] is ana_page), "version 1 is the winner's plan, not the refused one"
 
 
-def _edit_first_phone(page: Page, value: str) -> None:
-    """Type `value` into the first row's Phone cell of the roster grid, as the coordinator would."""
-    grid = page.locator("[data-testid='stDataFrame']").first
-    expect(grid).to_be_visible()
-    box = grid.bounding_box()
-    assert box is not None
-    editor = page.locator("#portal textarea, #portal input").first
-    page.mouse.dblclick(box["x"] + 40, box["y"] + 35 + 17)  # row 1, Name: its editor opens
-    expect(editor).to_be_visible()
-    page.keyboard.press("Escape")
-    expect(editor).to_have_count(0)
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")  # Phone
-    page.keyboard.press("Enter")
-    expect(editor).to_be_visible()
-    editor.fill(value)
-    page.keyboard.press("Enter")
-
-
 def test_two_coordinators_edit_one_volunteer_and_the_second_sees_both_values(
         two_pages: tuple[Page, Page], fresh_streamlit_server, artifacts) -> None:
     ana_page, bo_page = two_pages
@@ -127,9 +109,9 @@ def test_two_coordinators_edit_one_volunteer_and_the_second_sees_both_values(
     with db.session(url, readonly=True) as s:
         first = roster.list_volunteers(s)[0]
 
-    _edit_first_phone(ana_page, "816-555-0111")
+    edit_first_phone(ana_page, "816-555-0111")
     expect(ana_page.get_by_text("Saved: 1 volunteer changed, 0 added.")).to_be_visible()
-    _edit_first_phone(bo_page, "816-555-0122")  # on the table as it was shown before Ana's save
+    edit_first_phone(bo_page, "816-555-0122")  # on the table as it was shown before Ana's save
     stale = bo_page.get_by_text(re.compile(rf"^volunteer {first.id} \({re.escape(first.name)}\): changed by "
                                            "someone else since you opened it"))
     expect(stale).to_be_visible()
