@@ -97,9 +97,9 @@ def slots_st(draw: st.DrawFn, sid: str, *, plain_meals: bool = False,
     if fillable:
         minimum = max(minimum, 1 if draw(st.booleans()) else 0)
         least = max(minimum, min_trained)
-        target = draw(st.sampled_from([least] * 6 + [least + 1] * 3 + [max(0, least - 1)]))
+        target = draw(st.sampled_from([least] * 6 + [least + 1] * 3 + [max(minimum, least - 1)]))
     else:
-        target = draw(st.sampled_from([minimum, minimum, minimum + 1, max(0, minimum - 1)]))
+        target = draw(st.sampled_from([minimum, minimum, minimum + 1, minimum + 2]))
     doc = slot(sid, kind, start, end, day=day, min=minimum, target=target,
                min_trained=min_trained if min_trained else None, check=check)
     if target == minimum and draw(st.booleans()):

@@ -7,13 +7,13 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from planner.core.domain import CenterSettings, default_week
+from planner.core.domain import CenterSettings, VolunteerRecord, default_week
 from planner.core.problem import Assignment
 from planner.core.validate import why_not_eligible
 from planner.present.text import unescape
 from planner.services.week import build_problem
 from planner.store import db, plans
-from planner.store.roster import list_volunteers
+from planner.store.roster import add_volunteer, list_volunteers
 from planner.store.settings import load_settings, save_settings
 from tests.apptest import open_app
 from tests.fixtures.browser import publish_demo_week
@@ -240,3 +240,19 @@ def test_a_settings_save_over_someone_elses_newer_save_is_refused_once(demo_db):
     at.run()
     with db.session() as s:
         assert load_settings(s).open_weekdays == (3, 4, 5, 6)
+
+
+def test_a_roster_edit_lands_on_the_row_shown_when_someone_added_a_volunteer_meanwhile(demo_db):
+    """The editor's edit positions refer to the table as shown; a row someone else added sorts first."""
+    at = _coordinator("pages/coordinator/roster.py")
+    with db.session() as s:
+        first = list_volunteers(s)[0]
+        add_volunteer(s, VolunteerRecord("Aaron Added-Meanwhile"), actor="other coordinator")
+    key = at.session_state["roster_editor_key"]
+    at.session_state[key] = {"edited_rows": {0: {"Phone": "816-555-0199"}}, "added_rows": [],
+                             "deleted_rows": []}
+    at.run()
+    assert unescape(at.success[0].value) == "Saved: 1 volunteer changed, 0 added."
+    with db.session() as s:
+        stored = {v.name: v for v in list_volunteers(s)}
+    assert stored[first.name].phone == "816-555-0199" and stored["Aaron Added-Meanwhile"].phone is None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
 
@@ -156,3 +158,88 @@ def test_cli_restores_into_an_empty_database(tmp_path: Path, monkeypatch: pytest
     assert backup.dump(empty)["tables"] == backup.dump(source)["tables"]
     for url in (source, empty):
         dispose_engine(url)
+
+
+# ---------------------------------------------------------------- issue 15: every backup is verified
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[str]:
+    """A filled SQLite database file (`fill`), as a URL."""
+    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    migrate(url)
+    fill(url)
+    yield url
+    dispose_engine(url)
+
+
+def _cli_restore(url: str, path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> tuple[int, str]:
+    monkeypatch.setenv("DATABASE_URL", url)
+    code = run("restore", str(path))
+    return code, capsys.readouterr().err
+
+
+def test_every_backup_carries_a_sha256_of_its_content(live: str, tmp_path: Path) -> None:
+    url = live
+    dumped = backup.dump(url)
+    as_json = json.loads(backup.backup(url, tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert as_json["sha256"] == backup.checksum(dumped) and len(as_json["sha256"]) == 64
+    copy = backup.backup(url, tmp_path / "b.sqlite3")
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("SELECT format, sha256 FROM planner_backup").fetchall() == [
+            (backup.FORMAT, backup.checksum(dumped))]
+    assert backup.read_backup(copy)["tables"] == backup.read_backup(tmp_path / "b.json")["tables"]
+
+
+@pytest.mark.parametrize("edit", ["one byte of a name", "a timestamp", "the checksum removed", "a key twice"])
+def test_an_edited_json_backup_is_refused_and_changes_nothing(
+        live: str, tmp_path: Path, edit: str, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    url = live
+    path = backup.backup(url, tmp_path / "b.json")
+    raw = path.read_bytes()
+    if edit == "one byte of a name":
+        raw = raw.replace(b"O'Brien", b"O'Brian", 1)
+    elif edit == "a timestamp":
+        at = json.loads(raw)["tables"]["audit_log"]["rows"][0][1]
+        raw = raw.replace(at.encode(), at.replace("-", "/", 1).encode(), 1)
+    elif edit == "the checksum removed":
+        raw = raw.replace(b',"sha256":"' + json.loads(raw)["sha256"].encode() + b'"', b"")
+    else:
+        raw = raw.replace(b'{"format":', b'{"tables":{},"format":', 1)
+    assert raw != path.read_bytes()
+    path.write_bytes(raw)
+    with session(url) as db:
+        roster.erase_volunteer(db, 3)  # the change a restore would undo
+    before = backup.dump(url)
+    code, err = _cli_restore(url, path, monkeypatch, capsys)
+    assert code == 2 and "Traceback" not in err
+    expected = {"one byte of a name": "damaged or edited since it was written",
+                "a timestamp": "damaged or edited since it was written",
+                "the checksum removed": "has no SHA-256 of its content",
+                "a key twice": "not a planner backup"}[edit]
+    assert err.startswith(f"{path}: {expected}"), err
+    assert backup.dump(url) == before
+    assert not list(tmp_path.glob("*before-restore*")), "nothing was even backed up: refused first"
+
+
+@pytest.mark.parametrize("damage", ["half the file", "a text edited", "a timestamp flipped", "no checksum"])
+def test_a_damaged_sqlite_copy_is_refused_and_changes_nothing(
+        live: str, tmp_path: Path, damage: str, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    url = live
+    copy = backup.backup(url, tmp_path / "b.sqlite3")
+    if damage == "half the file":
+        copy.write_bytes(copy.read_bytes()[: copy.stat().st_size // 2])
+    else:
+        with sqlite3.connect(copy) as conn:
+            conn.execute({
+                "a text edited": "UPDATE volunteers SET name = 'Someone else' WHERE id = 1",
+                "a timestamp flipped": "UPDATE audit_log SET at = '2026-11-27 25:61:00.000000' WHERE id = 1",
+                "no checksum": "DROP TABLE planner_backup"}[damage])
+        conn.close()
+    before = backup.dump(url)
+    code, err = _cli_restore(url, copy, monkeypatch, capsys)
+    assert code == 2 and "Traceback" not in err, err
+    expected = {"half the file": "a damaged SQLite copy", "a text edited": "damaged or edited",
+                "a timestamp flipped": "a damaged SQLite copy", "no checksum": "has no SHA-256"}[damage]
+    assert err.startswith(f"{copy}: {expected}"), err
+    assert backup.dump(url) == before

@@ -1,9 +1,11 @@
 """The bad-input corpus (tests/data/bad/): refused with placed messages, the database row-for-row unchanged.
 
-Roster CSV files either are refused (each message names the file or a row,
-and a full dump of the database is equal before and after) or are awkward but
-valid and import exactly. Problem JSON files go through `python -m planner
-solve`: exit 2, every line placed, no answer written.
+CSV files go through the importer their name says (`sg_*`: SignUpGenius,
+`forms_*`: Google Forms, else the roster CSV): each is refused (every message
+names the file or a row, and a full dump of the database is equal before and
+after) or is awkward but valid and imports exactly. Problem JSON files go
+through `python -m planner solve`, `whatif` and `check`: exit 2, every line
+placed, no answer written; plan files through `check`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from planner.store.roster import RosterError
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "data" / "bad"
+GOOD_PROBLEM = str(ROOT / "tests" / "data" / "problem_small.json")
+GOOD_PLAN = str(ROOT / "tests" / "data" / "plan_small.json")
 PLACED = re.compile(r"^(file|row \d+)[,:] ")
 
 REFUSED = {
@@ -48,6 +52,30 @@ REFUSED = {
     "unknown_check_status.csv": 'row 2, background_check: "approved" is not one of cleared, pending',
     "unknown_column.csv": 'row 1, header: unknown column "notes"',
     "long_email.csv": "row 2, email: longer than 254 characters",
+    # Issue 15: one decoder and one row check for every importer, one reader of text fields.
+    "sg_encoding_latin1.csv": 'file: not UTF-8 text (row 3: byte 0xeb); save it as "CSV UTF-8"',
+    "forms_encoding_cp1252.csv": 'file: not UTF-8 text (row 3: byte 0xeb); save it as "CSV UTF-8"',
+    "sg_email_column_twice.csv": 'row 1, header: column "Email" appears twice',
+    "sg_short_row.csv": "row 3: 5 cells, but the header names 8",
+    "sg_year_9999.csv": 'row 2, Start Date/Time (mm/dd/yyyy): "12/31/9999 11:00 PM" is not in the years 2000',
+    "sg_one_email_two_names.csv": 'row 3, First Name: "Bob Smith" signs up with x1@example.org, which row 2 '
+                                  'gives to "Ana Reyes"; one email is one person',
+    "sg_bidi_override_name.csv": "row 2, First Name/Last Name: holds an invisible or direction-changing "
+                                 "character (U+202E)",
+    "forms_flexible_option.csv": 'row 3, Availability [Friday]: "Morning or Afternoon (flexible)" is not one '
+                                 "of Morning, Afternoon, Dinner",
+    "forms_not_available_and_morning.csv": 'row 3, Availability [Saturday]: "Not available, Morning" ticks '
+                                           '"Not available" and a time of day',
+    "forms_nul_in_name.csv": "row 3: a NUL character; cells hold text only",
+    "forms_zero_width_name.csv": "row 3, Full name: holds an invisible or direction-changing character "
+                                 "(U+200B)",
+    "forms_line_break_in_phone.csv": "row 3, Phone number: holds a line break; it must be one line",
+    "text_line_break_in_name.csv": "row 3, name: holds a line break; it must be one line",
+    "text_cr_in_phone.csv": "row 2, phone: holds a line break; it must be one line",
+    "text_bidi_isolate.csv": "row 3, name: holds an invisible or direction-changing character (U+2066)",
+    "text_zero_width_duplicate.csv": "row 3, name: holds an invisible or direction-changing character "
+                                     "(U+200B)",
+    "text_nfc_nfd_duplicate.csv": 'row 3, name: "Zoë K." is also on row 2',
 }
 ACCEPTED = {
     "bom_utf8.csv": ["Ana R."],
@@ -57,6 +85,8 @@ ACCEPTED = {
     "names_na_null.csv": ["#N/A", "N/A", "NA", "nan", "None", "NULL"],
     "html_and_formulas.csv": ["+cmd|calc", "<img src=x onerror=alert(1)>", "<script>alert(1)</script>",
                               '=HYPERLINK("http://evil.example","click")'],
+    "sg_encoding_utf16_bom.csv": ["Ana Reyes", "Zoë Keller"],
+    "forms_encoding_utf16_bom.csv": ["Ana Reyes", "Zoë Keller"],
 }
 PROBLEMS = {
     "problem_empty.json": "problem_empty.json: line 1, column 1: not valid JSON",
@@ -70,14 +100,29 @@ PROBLEMS = {
     "problem_nan_min.json": "slots[0].min: nan is not a whole number",
     "problem_unknown_kind.json": "slots[0].kind: 'brunch' is not shift or meal",
     "problem_pin_unknown_volunteer.json": "pinned[0].volunteer: no volunteer 'v99'",
-    "problem_huge_target.json": "slots[0].target:",
+    "problem_huge_target.json": "slots[0].target: 1000000000000000000000000000000 is more than 100000",
+    # Issue 15: what Python's json module let through or crashed on.
+    "problem_deep_nesting.json": "problem_deep_nesting.json: line 1, column 107: nested more than 64 levels",
+    "problem_5000_digits.json": "problem_5000_digits.json: line 11, column 14: a number of 5,000 digits",
+    "problem_duplicate_keys.json": "slots: given twice in one object",
+    "problem_duplicate_nested_key.json": "volunteers[0].background_check.status: given twice in one object",
+    "problem_min_above_target.json": "slots[2].target: below min",
+    "problem_whatif_min_above_target.json": "whatif.candidates[0].slots[0].target: below min",
 }
-# planner/problem.py (not this issue's file) accepts any size of whole number; the engine then fails.
+PLANS = {  # checked by `check` against a valid problem
+    "plan_duplicate_assignments.json": "plan.assignments: given twice in one object",
+}
+PLACED_LINE = re.compile(r"^[\w./-]+(\[\d+\])?[\w.\[\]]*: ")
+
+
+def kind_of(name: str) -> str:
+    """The importer a corpus file is for, by its name."""
+    return {"sg": "signupgenius", "forms": "google-forms"}.get(name.split("_")[0], "roster")
 
 
 def test_the_corpus_is_complete() -> None:
     """One file per case, and every file in the folder has its expectation here."""
-    assert {p.name for p in BAD.iterdir()} == set(REFUSED) | set(ACCEPTED) | set(PROBLEMS)
+    assert {p.name for p in BAD.iterdir()} == set(REFUSED) | set(ACCEPTED) | set(PROBLEMS) | set(PLANS)
 
 
 @pytest.fixture
@@ -88,10 +133,10 @@ def filled(store_url: str) -> str:
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
-def test_refused_roster_files_change_nothing(filled: str, name: str) -> None:
+def test_refused_files_change_nothing(filled: str, name: str) -> None:
     before = backup.dump(filled)
     with pytest.raises(RosterError) as err, session(filled) as db:
-        imports.run("roster", (BAD / name).read_bytes(), "coord", db=db)
+        imports.run(kind_of(name), (BAD / name).read_bytes(), "coord", db=db)
     assert err.value.messages[0].startswith(REFUSED[name]), err.value.messages
     assert all(PLACED.match(m) for m in err.value.messages), err.value.messages
     assert backup.dump(filled) == before
@@ -111,7 +156,7 @@ def test_a_refused_file_through_the_command_line_exits_2(filled: str, monkeypatc
 @pytest.mark.parametrize("name", sorted(ACCEPTED))
 def test_awkward_but_valid_files_import_exactly(store_url: str, name: str) -> None:
     with session(store_url) as db:
-        result = imports.run("roster", (BAD / name).read_bytes(), db=db)
+        result = imports.run(kind_of(name), (BAD / name).read_bytes(), db=db)
         names = sorted(v.name for v in roster.list_volunteers(db))
     assert result.added == len(ACCEPTED[name])
     assert names == sorted(ACCEPTED[name])
@@ -194,8 +239,44 @@ def test_bad_problem_json_exits_2_with_placed_lines_and_writes_nothing(tmp_path:
     lines = done.stderr.splitlines()
     assert done.returncode == 2, done.stderr
     assert lines and lines[0].endswith(PROBLEMS[name]) or PROBLEMS[name] in lines[0], lines
-    assert all(re.match(r"^[\w./-]+(\[\d+\])?[\w.\[\]]*: ", line) for line in lines), lines
+    assert all(PLACED_LINE.match(line) for line in lines), lines
     assert not out.exists() and done.stdout == ""
+
+
+@pytest.mark.parametrize("verb", ["whatif", "check"])
+@pytest.mark.parametrize("name", sorted(PROBLEMS))
+def test_whatif_and_check_refuse_bad_problems_alike(tmp_path: Path, name: str, verb: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """The same reader: in-process (the subprocess path is proven by `solve` above)."""
+    out = tmp_path / "answer.json"
+    argv = [verb, str(BAD / name), "-o", str(out)] if verb == "whatif" else [verb, str(BAD / name), GOOD_PLAN]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert PROBLEMS[name] in lines[0] and all(PLACED_LINE.match(line) for line in lines), lines
+    assert captured.out == "" and not out.exists()
+
+
+@pytest.mark.parametrize("name", sorted(PLANS))
+def test_bad_plan_files_are_refused_by_check(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", GOOD_PROBLEM, str(BAD / name)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [PLANS[name]] and captured.out == ""
+
+
+def test_a_missing_output_folder_and_bad_time_limits_exit_2(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "no such folder" / "plan.json"
+    assert main(["solve", GOOD_PROBLEM, "-o", str(missing)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"{missing}: cannot write (No such file or directory)"
+    assert not missing.parent.exists()
+    for verb in ("solve", "whatif"):
+        for limit in ("nan", "-1", "0", "inf", "ten"):
+            with pytest.raises(SystemExit) as done:
+                main([verb, GOOD_PROBLEM, "--time-limit", limit])
+            assert done.value.code == 2
+            err = capsys.readouterr().err
+            assert f"argument --time-limit: '{limit}' is not a " in err and "Traceback" not in err
 
 
 def test_roster_editor_form_fields_refuse_with_row_and_column() -> None:

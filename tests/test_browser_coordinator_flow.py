@@ -26,6 +26,7 @@ from planner.services.week import build_problem
 from planner.store import db, plans
 from planner.store.roster import list_volunteers
 from planner.store.settings import load_settings
+from tests.fixtures.browser import edit_first_phone
 from tests.test_browser_signin import APP, log_in
 
 pytestmark = pytest.mark.browser
@@ -61,21 +62,7 @@ def test_the_coordinators_week_end_to_end(fresh_streamlit_server, app_page, arti
     # Edit a volunteer: the first row's phone, typed into the roster grid.
     _go(page, "Roster")
     expect(page.get_by_role("heading", name="Roster")).to_be_visible()
-    grid = page.locator("[data-testid='stDataFrame']").first
-    expect(grid).to_be_visible()
-    box = grid.bounding_box()
-    assert box is not None
-    editor = page.locator("#portal textarea, #portal input").first
-    page.mouse.dblclick(box["x"] + 40, box["y"] + 35 + 17)  # row 1, Name: its editor opens
-    expect(editor).to_be_visible()
-    page.keyboard.press("Escape")  # keep the Name cell selected, editor closed
-    expect(editor).to_have_count(0)
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")  # Phone
-    page.keyboard.press("Enter")  # open the cell's editor, then replace its text
-    expect(editor).to_be_visible()
-    editor.fill("816-555-0177")
-    page.keyboard.press("Enter")
+    edit_first_phone(page, "816-555-0177")
     expect(page.get_by_text("Saved: 1 volunteer changed, 0 added.")).to_be_visible()
     with db.session(url) as s:
         assert list_volunteers(s)[0].phone == "816-555-0177"

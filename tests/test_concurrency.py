@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from planner.core.domain import CenterSettings, VolunteerRecord
-from planner.core.errors import DatabaseBusy, StaleEdit
+from planner.core.errors import DatabaseBusy, PublishedMeanwhile, StaleEdit
 from planner.core.problem import Assignment
 from planner.store import db as store_db
 from planner.store import plans, roster, settings
@@ -120,6 +120,41 @@ def test_simultaneous_publishes_with_one_key_make_one_version(store_url: str) ->
     assert errors == [] and results == [1, 1, 1, 1]
     with session(store_url) as db:
         assert [v.version for v in plans.list_versions(db, WEEK)] == [1]
+
+
+def test_two_coordinators_publishing_different_plans_at_once_publish_one(
+        store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: the second is refused with the plan published first, never told it was published."""
+    from planner.services import publish
+
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    with session(store_url) as db:
+        ana, bea = (roster.add_volunteer(db, VolunteerRecord(n)).key for n in ("Ana R.", "Bea B."))
+    mine = {"ana": [Assignment("2026-12-04-am", ana)], "bea": [Assignment("2026-12-04-am", bea)]}
+    done: dict[str, int | None] = {}
+    refused: dict[str, PublishedMeanwhile] = {}
+    start = threading.Barrier(2)
+
+    def click(who: str) -> None:
+        start.wait()
+        try:
+            done[who] = publish.publish_plan(WEEK, mine[who], based_on=None, actor=who).version.version
+        except PublishedMeanwhile as err:
+            refused[who] = err
+
+    threads = [threading.Thread(target=click, args=(who,)) for who in mine]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(done) == 1 and len(refused) == 1 and list(done.values()) == [1], (done, refused)
+    [(winner, _)], [(loser, err)] = done.items(), refused.items()
+    assert err.latest == 1 and list(err.theirs) == mine[winner] != mine[loser]
+    with session(store_url) as db:
+        [version] = plans.list_versions(db, WEEK)
+        assert list(version.assignments) == mine[winner]
+        assert plans.get_draft(db, WEEK) is None, "the refused plan did not stay behind as the draft"
+    dispose_engine(store_url)
 
 
 def test_a_locked_sqlite_database_waits_retries_and_then_says_busy(tmp_path: Path,

@@ -25,7 +25,7 @@ import pytest
 
 from planner.core.domain import VolunteerRecord
 from planner.core.problem import Assignment
-from planner.store import plans, roster
+from planner.store import backup, plans, roster
 from planner.store.db import dispose_engine, session
 from planner.store.migrate import migrate
 
@@ -127,3 +127,81 @@ def test_killing_a_publish_at_random_moments_leaves_one_whole_version(tmp_path: 
           f"{outcomes['old']} left version 1, {outcomes['new']} version 2, none partial")
     assert outcomes["old"] > 0 and outcomes["new"] > 0, "kills landed before and after the commit"
     assert outcomes["inside"] >= RUNS // 5, "enough kills landed inside the transaction"
+
+
+# ---------------------------------------------------------------- a backup killed mid-write (issue 15)
+
+BACKUP_CHILD = """
+import sys
+import planner.core.files as files
+if sys.argv[1] == "named":  # the path taken where the kernel refuses unnamed files (O_TMPFILE)
+    files._linked_tmpfile = lambda *args: False
+from planner.cli import run
+sys.argv = ["planner", "backup", sys.argv[2]]
+raise SystemExit(run())
+"""
+
+
+def _big_database(path: Path, rows: int = 40_000) -> str:
+    url = f"sqlite:///{path}"
+    migrate(url)
+    dispose_engine(url)
+    with sqlite3.connect(path) as conn:
+        conn.executemany("INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+                         [("2026-11-27 10:00:00.000000", "coord", "roster edited", f"volunteer {i}",
+                           "x" * 200) for i in range(rows)])
+    return url
+
+
+def _writing_into(pid: int, folder: Path) -> bool:
+    """True while process `pid` holds a file open in `folder` (the backup's temporary file)."""
+    try:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except OSError:
+        return False
+    return any(link.startswith(f"{folder}/") for link in links)
+
+
+def _backup_killed_mid_write(url: str, target: Path, mode: str, sig: signal.Signals) -> int:
+    """Start `python -m planner backup TARGET`, send `sig` once it writes into the folder; its exit code."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": url}
+    child = subprocess.Popen([sys.executable, "-c", BACKUP_CHILD, mode, str(target)], cwd=ROOT, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not _writing_into(child.pid, target.parent):
+        assert child.poll() is None, "the backup ended before it wrote: make the database bigger"
+        assert time.monotonic() < deadline
+        time.sleep(0.0005)
+    child.send_signal(sig)
+    return child.wait(timeout=30)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["unnamed", "named"])
+def test_a_backup_killed_mid_write_leaves_no_temporary_file(tmp_path: Path, mode: str) -> None:
+    """SIGKILL while the file is written: nothing but whole backups stays, at least after the next write.
+
+    `unnamed`: the normal path (O_TMPFILE): the kernel drops the unnamed file
+    with the process. `named`: the fallback writes `.NAME.PID.HEX.planner-tmp`;
+    a kill leaves it, and the next backup into the folder sweeps it. SIGTERM
+    unwinds and removes it at once.
+    """
+    url = _big_database(tmp_path / "big.sqlite3")
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    code = _backup_killed_mid_write(url, folder / "first.sqlite3", mode, signal.SIGKILL)
+    assert code == -signal.SIGKILL
+    left = sorted(p.name for p in folder.iterdir())
+    if mode == "unnamed":
+        assert left == [], left
+    else:
+        assert len(left) == 1 and left[0].startswith(".first.sqlite3.") and left[0].endswith(".planner-tmp")
+    code = _backup_killed_mid_write(url, folder / "second.json", mode, signal.SIGTERM)
+    assert code == 128 + signal.SIGTERM
+    assert list(folder.iterdir()) == [], "the killed backup's leftover swept, the terminated one's removed"
+    env = {**os.environ, "DATABASE_URL": url}
+    done = subprocess.run([sys.executable, "-m", "planner", "backup", str(folder / "third.sqlite3")],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in folder.iterdir()] == ["third.sqlite3"]
+    assert backup.read_backup(folder / "third.sqlite3")["tables"]["audit_log"]["rows"]

@@ -40,7 +40,7 @@ def test_every_bad_cell_is_named() -> None:
     preview = google_forms.parse_form(BAD, CenterSettings())
     assert preview.problems == (
         'row 1, header: "funday" in a grid column is not a weekday',
-        'row 2, Availability [Friday]: "Evening" is not one of Morning, Afternoon, Dinner',
+        'row 2, Availability [Friday]: "Evening" is not one of Morning, Afternoon, Dinner (or Not available)',
         'row 3, Timestamp: "yesterday" is not a date and time like 11/20/2026 10:15:32',
         "row 4, Email Address: is required (it tells answers of different people apart)",
     )

@@ -40,7 +40,7 @@ def test_every_bad_cell_is_named_by_row_and_column() -> None:
         'row 3, Start Date/Time (mm/dd/yyyy): "13/45/2026 09:00 AM" is not a real date and time',
         "row 4, End Date/Time (mm/dd/yyyy): ends before it starts",
         "row 6, First Name: a first or last name is required",
-        'row 7, email: "not-an-email" is not an email address',
+        'row 7, Email: "not-an-email" is not an email address',
     )
     assert [s.row for s in preview.signups] == [8]
 

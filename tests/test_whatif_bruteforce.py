@@ -55,8 +55,6 @@ CASES: dict[str, tuple[dict, tuple[int, int] | None]] = {
         wi(EMPTY, [[sat("m1", "meal", 12, 13), sat("m2", "meal", 17, 18)]], max_meals=2), (1, 0)),
     "meal recruits do not take shifts": (
         wi(EMPTY, [[sat("c")]], max_shifts=0, max_meals=2), None),
-    "a candidate slot with target below min cannot be fully staffed": (
-        wi(EMPTY, [[sat("c", min=2, target=1)]]), None),
     "nothing to staff": (
         wi(EMPTY, [[sat("c", min=0)]]), (0, 0)),
     "trained-only shortfall: a trained recruit replaces the untrained volunteer": (

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from planner.core.errors import PlannerError
+from planner.core.errors import PlannerError, PublishedMeanwhile
 from planner.core.problem import Assignment
 from planner.present import plan as shown
 from planner.present.text import md_escape, table_safe
@@ -16,6 +16,9 @@ user = require_role("coordinator")
 st.title("Plan the week")
 chosen = week_picker("Week", settings.load(), key="week")
 fresh_key = f"plan:{chosen.isoformat()}"
+# The published version the plan on screen was made from (fresh) or shown beside (draft): a publish
+# is based on it, so someone else's publish in between is refused, not silently replaced.
+based_key = f"plan_based_on:{chosen.isoformat()}"
 state = week.load_week(chosen)
 problem = state.problem
 draft, published = state.draft, state.published
@@ -41,6 +44,7 @@ if left.button("Re-plan" if (fresh or draft or published) else "Plan", type="pri
     with st.spinner("Planning the week..."):
         try:
             st.session_state[fresh_key] = planning.plan(problem)
+            st.session_state[based_key] = published.version if published else None
         except PlannerError as err:
             st.session_state.pop(fresh_key, None)
             flash.later("plan", "error", "The pins break the rules: " + "; ".join(
@@ -86,16 +90,21 @@ if save_col.button("Save draft", disabled=fresh is None, key="save_draft"):
         flash.later("plan", "error", flash.refused("The draft was not saved", err))
     st.rerun()
 if publish_col.button("Publish", type="primary", disabled=fresh is None and draft is None, key="publish"):
+    mine = fresh.assignments if fresh is not None else None
     try:
-        done = publish.publish_plan(chosen, fresh.assignments if fresh is not None else None,
-                                    based_on=published.version if published else None, actor=user.username,
-                                    status=fresh.status if fresh is not None else "")
+        done = publish.publish_plan(chosen, mine, based_on=st.session_state.get(based_key),
+                                    actor=user.username, status=fresh.status if fresh is not None else "")
         st.session_state.pop(fresh_key, None)
         text = f"Published as version {done.version.version}."
         if done.previous is not None:
-            changes = shown.plan_diff(problem, done.previous.assignments, done.version.assignments)
+            changes = shown.plan_diff(problem, done.previous.assignments, done.version.assignments,
+                                      state.names)
             text += " Changes: " + ("; ".join(changes) if changes else "none") + "."
         flash.later("plan", "success", text)
+    except PublishedMeanwhile as err:
+        refused = mine if mine is not None else draft.assignments if draft is not None else ()
+        theirs_vs_mine = shown.publish_conflict(problem, err.theirs, refused, err.latest, state.names)
+        flash.later("plan", "error", flash.refused("Not published", err) + " " + theirs_vs_mine)
     except PlannerError as err:
         flash.later("plan", "error", flash.refused("Not published", err))
     st.rerun()
@@ -105,7 +114,7 @@ if discard_col.button("Discard draft", disabled=draft is None, key="discard"):
     flash.later("plan", "info", "Draft discarded.")
     st.rerun()
 if published is not None and (fresh is not None or draft is not None):
-    changes = shown.plan_diff(problem, published.assignments, assignments)
+    changes = shown.plan_diff(problem, published.assignments, assignments, state.names)
     with st.expander(f"Changes against published version {published.version} ({len(changes)})"):
         for line in changes or ["No changes."]:
             st.text(line)
@@ -175,6 +184,9 @@ else:
             done = "added to" if add else "removed from"
             flash.later("plan", "success", f"{who} {done} {where}; saved as the draft.")
             st.rerun()
+
+if st.session_state.get(fresh_key) is None:  # a draft or the published plan: based on what was shown
+    st.session_state[based_key] = published.version if published else None
 
 if state.versions:
     with st.expander("Published versions"):

@@ -22,18 +22,23 @@ flash.show("roster")
 for line in st.session_state.pop("roster_errors", []):
     flash.say("error", line)  # names the row by the volunteer's name: user text
 
-editable = roster.list_for_edit()
+version = st.session_state.get("roster_version", 0)
+key = st.session_state["roster_editor_key"] = f"roster_editor:{version}"
+# The table as shown, with the version of each row, kept while an edit is on its way: a save over
+# someone else's newer edit is then refused (StaleVolunteer, both values shown), and the editor keeps
+# the rows its edit positions refer to (new data under the same editor would drop or shift the edit).
+pending = st.session_state.get(key) or {}
+if not any(pending.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")):
+    st.session_state[f"{key}:shown"] = roster.list_for_edit()
+editable = st.session_state[f"{key}:shown"]
 records = [record for record, _ in editable]
+seen = {record.id: row_version for record, row_version in editable}
 audit.contact_view(user.username, "roster", sum(1 for r in records if r.email or r.phone),
                    memo=st.session_state)
 
 for warning in shown.check_warnings(records, today=date.today()):
     flash.say("warning", warning)
 
-version = st.session_state.get("roster_version", 0)
-key = st.session_state["roster_editor_key"] = f"roster_editor:{version}"
-# Versions as this table was first shown: a save over someone else's newer edit is refused.
-seen = st.session_state.setdefault(f"{key}:versions", {r.id: v for r, v in editable})
 st.data_editor(
     shown.roster_table(records), key=key, hide_index=True, num_rows="add",
     column_order=list(shown.ROSTER_COLUMNS),
@@ -60,7 +65,7 @@ if not edit.empty:
                                              f"{len(edit.added)} added.")
         except PlannerError as err:
             st.session_state["roster_errors"] = [*err.messages, "Nothing was saved from that edit."]
-    st.session_state.pop(f"{key}:versions", None)
+    st.session_state.pop(f"{key}:shown", None)
     st.session_state["roster_version"] = version + 1
     st.rerun()
 

@@ -4,12 +4,16 @@ Only the answer goes to standard output; progress and problems go to standard
 error. Bad input exits 2 with one placed line per problem and writes nothing;
 a database kept locked by other writers exits 3; exit 1 means a bug. Each verb
 imports what it needs when it runs, so `solve` does not pay for the database.
+SIGTERM (a cron timeout, `kill`) ends a verb like an error: its unit of work
+rolls back and a file being written leaves no temporary file behind.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from types import FrameType
 
 from planner.cli import data, engine, notify
 from planner.core.errors import DatabaseBusy, PlannerError
@@ -38,3 +42,13 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     except PlannerError as err:
         return fail(err.messages)
+
+
+def _terminated(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds: sessions roll back, `finally` removes temporary files
+
+
+def run() -> int:
+    """`python -m planner`: `main`, with SIGTERM unwinding like an error instead of stopping dead."""
+    signal.signal(signal.SIGTERM, _terminated)
+    return main()

@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from planner.core import jsontext
 from planner.core.errors import ProblemError
 from planner.core.files import write_output
 from planner.core.problem import Problem, read_problem
 
 
-def load_json(path: str, what: str) -> Any:
+def load_json(path: str, what: str, root: str = "") -> Any:
+    """A problem or plan file through the strict reader; `root` prefixes the places of its keys."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as err:
@@ -22,10 +24,9 @@ def load_json(path: str, what: str) -> Any:
     except UnicodeDecodeError:
         raise ProblemError([f"{path}: {what} is not UTF-8 text"]) from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ProblemError([f"{path}: line {err.lineno}, column {err.colno}: not valid JSON ({err.msg})"]) \
-            from None
+        return jsontext.loads(text, path, root)
+    except jsontext.JsonRefused as err:
+        raise ProblemError(err.messages) from None
 
 
 def load_problem(path: str) -> Problem:
@@ -62,7 +63,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from planner.core.validate import measure, validate
 
     problem = load_problem(args.problem)
-    assignments = read_assignments(load_json(args.plan, "plan"))
+    assignments = read_assignments(load_json(args.plan, "plan", root="plan"))
     breaches = validate(problem, assignments)
     report: dict[str, Any] = {"valid": not breaches,
                               "breaches": [{"rule": b.rule, "message": b.message} for b in breaches]}

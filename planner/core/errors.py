@@ -92,3 +92,17 @@ class StaleSettings(StaleEdit, SettingsError):
 
 class StaleDraft(StaleEdit, PlanError):
     """The draft was saved or published by someone else since it was loaded."""
+
+
+class PublishedMeanwhile(PlanError):
+    """Someone published the week after this change was made from an older version; nothing was published.
+
+    `theirs` holds the assignments of the version they published, so a page
+    can say how the refused plan differs from it.
+    """
+
+    def __init__(self, week_start: Any, latest: int, based_on: int | None, theirs: tuple[Any, ...] = ()):
+        super().__init__(f"week {week_start}: version {latest} was published by someone else after you "
+                         f"opened {'version ' + str(based_on) if based_on else 'the week'}; nothing was "
+                         "published. Reload to see their plan, then make your change again.")
+        self.week_start, self.latest, self.based_on, self.theirs = week_start, latest, based_on, theirs

@@ -3,7 +3,8 @@
 A regular file (or a path not there yet) is replaced atomically: the bytes go
 to a temporary file beside it (unnamed until whole where the kernel allows),
 are synced, and take the target's name in one rename, so a reader never sees
-half a file; what a killed writer left is swept by the next write. Anything
+half a file; what a killed writer left is swept by the next write into that
+folder (see `_sweep`). Anything
 else (a character device such as `/dev/null`, a pipe, a FIFO, a socket,
 process substitution) is written in place, because renaming
 over it would replace the device with a plain file. A symlink is followed and
@@ -14,7 +15,6 @@ user's umask. `-` is standard output.
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import secrets
 import stat
@@ -73,11 +73,25 @@ def _named_tmpfile(name: Path, data: bytes, mode: int) -> None:
         os.fsync(handle.fileno())
 
 
+def _gone(pid: str) -> bool:
+    """True when no process `pid` runs here (its temporary file can only be a leftover)."""
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (ValueError, OSError):  # not a number; or it runs as another user
+        return False
+    return False
+
+
 def _sweep(folder: Path, target: str) -> None:
-    """Remove what an earlier writer of `target` left when it was killed mid-write."""
-    for stale in folder.glob(f".{glob.escape(target)}.*{TMP_SUFFIX}"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
+    """Remove what killed writers left: any earlier temporary file of `target`, and those of other
+    targets whose writer is gone (stamped names such as backups never repeat a target)."""
+    for stale in folder.glob(f".*{TMP_SUFFIX}"):
+        writer = stale.name.removesuffix(TMP_SUFFIX).split(".")[-2]
+        if stale.name.startswith(f".{target}.") or _gone(writer):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 def _replace(path: Path, data: bytes) -> None:

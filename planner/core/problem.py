@@ -260,6 +260,9 @@ def _read_slot(r: _Reader, raw: Any, place: str) -> Slot | None:
     target = r.whole(data, "target", place, default=minimum if minimum is not None else 0)
     min_trained = r.whole(data, "min_trained", place, default=0)
     needs_check = r.flag(data, "needs_background_check", place, default=kind == "shift")
+    if minimum is not None and target is not None and target < minimum:
+        r.fail(f"{place}.target", "below min")
+        return None
     if None in (slot_id, span, minimum, target, min_trained) or kind not in KINDS:
         return None
     assert span is not None and slot_id is not None and minimum is not None

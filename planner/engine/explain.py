@@ -120,8 +120,6 @@ def reasons(problem: Problem, b: Blockers, missing: int, missing_trained: int) -
     slot, label = b.slot, slot_label(b.slot)
     off = [*b.unchecked, *b.capped, *b.overlapping, *b.trainees, *b.free]
     out = []
-    if slot.target < slot.min:
-        out.append(f"{label}: its target ({slot.target}) is below its minimum ({slot.min})")
     if missing_trained:
         trained = [v for v in off if problem.volunteer(v).trained]
         text = f"{label}: needs {_people(missing_trained, 'more trained volunteer')}"

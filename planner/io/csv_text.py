@@ -39,7 +39,7 @@ def decode(data: str | bytes) -> str:
         except UnicodeDecodeError as err:
             raise RosterError([f"file: not UTF-16 text (byte {err.start}) although it starts like it; "
                                f"{SAVE_AS}"]) from None
-    elif b"\x00" in data:
+    elif data.count(b"\x00") * 4 >= len(data) > 0:  # UTF-16 text has a NUL beside most letters
         row = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise RosterError([f"file: NUL bytes from row {row} on; is it UTF-16 without a byte order mark? "
                            f"{SAVE_AS[0].upper()}{SAVE_AS[1:]}"])

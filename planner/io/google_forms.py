@@ -4,8 +4,11 @@ Columns: `Timestamp`, `Email Address`, optionally a name and a phone, and grid
 columns `Availability [Friday]` holding the center's periods (`Morning,
 Afternoon`, `Dinner`). An answer replaces the person's weekly availability; a
 person who answered twice is taken from their latest answer. Ticking Dinner
-means they offer to bring dinner. Pure; `planner.services.imports` saves every
-row or none.
+means they offer to bring dinner. A grid cell must name the form's options
+exactly (the center's periods, or one of the "not available" words alone): a
+near miss such as `Morning or Afternoon (flexible)` is refused rather than read
+as Morning. Names, emails and phones are read by `planner.core.cells.read_record`.
+Pure; `planner.services.imports` saves every row or none.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import datetime, time
 
 import pandas as pd
 
+from planner.core.cells import read_record, same_text
 from planner.core.domain import CenterSettings, VolunteerRecord, WeeklyWindow, parse_weekday
 from planner.core.errors import RosterError
 from planner.core.labels import WEEKDAY_NAMES
@@ -26,7 +30,8 @@ TIMESTAMP, EMAIL = "Timestamp", "Email Address"
 NAME_COLUMNS = ("Name", "Full name", "Your name")
 PHONE_COLUMNS = ("Phone", "Phone number")
 _GRID = re.compile(r"\[([a-z]+)\]$")
-_NONE_WORDS = {"none", "not available", "unavailable", "n/a", "na", "-"}
+NOT_AVAILABLE = "Not available"
+_NONE_WORDS = {same_text(w) for w in (NOT_AVAILABLE, "none", "unavailable", "n/a", "na", "-")}
 _STAMP_FORMATS = ("%m/%d/%Y %H:%M:%S", "%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %H:%M:%S", "%m/%d/%Y %H:%M",
                   "%Y-%m-%d %H:%M:%S")
 
@@ -83,10 +88,31 @@ def _merge(weekday: int, spans: list[tuple[time, time]]) -> list[WeeklyWindow]:
     return [WeeklyWindow(weekday, s, e) for s, e in out]
 
 
+def _options(cell: str, named: dict[str, tuple[time, time]], settings: CenterSettings
+             ) -> list[tuple[time, time]]:
+    """The periods ticked in one grid cell, each an exact option; raises ValueError naming a near miss.
+
+    Google Forms joins ticked boxes with ", ". "Not available" ticked beside a
+    period contradicts it, so neither is guessed.
+    """
+    ticked = [t.strip() for t in re.split(r"[,;]", cell) if t.strip()]
+    spans, none = [], []
+    for token in ticked:
+        if same_text(token) in _NONE_WORDS:
+            none.append(token)
+        elif same_text(token) in named:
+            spans.append(named[same_text(token)])
+        else:
+            raise ValueError(f'"{token}" is not one of {", ".join(settings.periods())} (or {NOT_AVAILABLE})')
+    if none and spans:
+        raise ValueError(f'"{cell.strip()}" ticks "{none[0]}" and a time of day; keep one')
+    return spans
+
+
 def parse_form(data: str | bytes, settings: CenterSettings) -> FormsPreview:
     """Every answer, with one placed problem per bad cell (`row 4, Availability [Friday]: ...`)."""
     table = read_table(data, [TIMESTAMP, EMAIL], "Google Forms availability export")
-    named = {name.casefold(): span for name, span in settings.periods().items()}
+    named = {same_text(name): span for name, span in settings.periods().items()}
     grid: list[tuple[str, int]] = []
     problems: list[str] = []
     for column in table.keys:
@@ -100,6 +126,9 @@ def parse_form(data: str | bytes, settings: CenterSettings) -> FormsPreview:
     if not grid:
         problems.append(f"row {table.header_row}, header: no grid columns like Availability [Friday]")
     answers: list[FormAnswer] = []
+    column_of = {"name": next((c for c in NAME_COLUMNS if key(c) in table.keys), NAME_COLUMNS[0]),
+                 "email": EMAIL,
+                 "phone": next((c for c in PHONE_COLUMNS if key(c) in table.keys), PHONE_COLUMNS[0])}
     for number, cells in table.rows:
         found = []
         at = datetime.min
@@ -107,31 +136,30 @@ def parse_form(data: str | bytes, settings: CenterSettings) -> FormsPreview:
             at = _stamp(cells.get(key(TIMESTAMP), ""))
         except ValueError as err:
             found.append(f"{TIMESTAMP}: {err}")
-        email = cells.get(key(EMAIL), "").lower()
-        name = next((cells[key(c)] for c in NAME_COLUMNS if cells.get(key(c))), "")
-        phone = next((cells[key(c)] for c in PHONE_COLUMNS if cells.get(key(c))), None)
+        person, read_problems = read_record({field: cells.get(key(column), "")
+                                             for field, column in column_of.items()})
+        # A blank name is fine for someone on the roster already (see plan_changes).
+        found += [f"{column_of[field]}: {text}" for field, text in read_problems
+                  if (field, text) != ("name", "is required")]
         windows: list[WeeklyWindow] = []
         dinner = False
         for column, weekday in grid:
-            spans = []
-            for token in (t.strip() for t in re.split(r"[,;]", cells.get(column, ""))):
-                if not token or token.lower() in _NONE_WORDS:
-                    continue
-                span = next((sp for n, sp in named.items() if token.casefold().startswith(n)), None)
-                if span is None:
-                    found.append(f'Availability [{WEEKDAY_NAMES[weekday]}]: "{token}" is not one of '
-                                 f'{", ".join(settings.periods())}')
-                    continue
-                dinner = dinner or (settings.meals and span == (settings.meal_start, settings.meal_end))
-                spans.append(span)
+            place = f"Availability [{WEEKDAY_NAMES[weekday]}]"
+            try:
+                spans = _options(cells.get(column, ""), named, settings)
+            except ValueError as err:
+                found.append(f"{place}: {err}")
+                continue
+            dinner = dinner or (settings.meals and (settings.meal_start, settings.meal_end) in spans)
             windows += _merge(weekday, spans)
-        if not email:
+        if not person.email:
             found.append(f"{EMAIL}: is required (it tells answers of different people apart)")
-        found += VolunteerRecord(name=name or "-", email=email or None, phone=phone).problems()  # name: later
         if found:
             problems += [f"row {number}, {p}" for p in found]
             continue
-        answers.append(FormAnswer(number, at, name, email, phone, tuple(windows), dinner))
+        assert person.email is not None
+        answers.append(FormAnswer(number, at, person.name, person.email, person.phone, tuple(windows),
+                                  dinner))
     latest: dict[str, FormAnswer] = {}
     for a in sorted(answers, key=lambda a: (a.at, a.row)):
         latest[a.email] = a

@@ -5,6 +5,9 @@ preference for the center's slot when the sign-up's times match one, so the
 planner puts the person where they signed up. New people are added without a
 background check (the coordinator records it), as SignUpGenius knows nothing
 of it. Comments and other columns are not kept: only what the planner needs.
+Names, emails and phones are read by `planner.core.cells.read_record`, like
+every importer's. One email is one person: a file that gives one email to two
+names is refused rather than putting one person's sign-ups on the other's record.
 Pure; `planner.services.imports` saves every row or none.
 """
 
@@ -17,6 +20,7 @@ from datetime import date, datetime, time
 
 import pandas as pd
 
+from planner.core.cells import read_record, same_text
 from planner.core.domain import CenterSettings, Preference, VolunteerRecord, monday_of
 from planner.core.errors import RosterError
 from planner.io.csv_text import key, read_table
@@ -24,6 +28,9 @@ from planner.io.matching import RosterIndex
 
 START, END = "Start Date/Time (mm/dd/yyyy)", "End Date/Time (mm/dd/yyyy)"
 FIRST, LAST = "First Name", "Last Name"
+EMAIL, PHONE = "Email", "Phone"
+_COLUMN_OF = {"name": f"{FIRST}/{LAST}", "email": EMAIL, "phone": PHONE}  # record field -> its column
+YEARS = range(2000, 2101)  # far enough for any sign-up; keeps week arithmetic inside Python's calendar
 _MEAL_WORDS = re.compile(r"dinner|meal|food|lunch|breakfast|supper|cook", re.IGNORECASE)
 _MOMENT = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})(?::\d{2})?\s*([ap])?\.?m?\.?$",
                      re.IGNORECASE)
@@ -43,8 +50,8 @@ class SignUp:
 
     @property
     def person(self) -> str:
-        """Who this is across rows: the email, else the name."""
-        return (self.email or self.name).casefold()
+        """Who this is across rows: the email, else the name (compared as `same_text`)."""
+        return same_text(self.email or self.name)
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,8 @@ def _moment(text: str) -> datetime:
     if not match:
         raise ValueError(f'"{text}" is not a date and time like 12/04/2026 09:00 AM')
     month, day, year, hour, minute = (int(match[i]) for i in range(1, 6))
+    if year not in YEARS:
+        raise ValueError(f'"{text}" is not in the years {YEARS[0]} to {YEARS[-1]}')
     half = (match[6] or "").lower()
     if half and not 1 <= hour <= 12:
         raise ValueError(f'"{text}" has no hour {hour} on a 12-hour clock')
@@ -99,8 +108,10 @@ def parse_signups(data: str | bytes, settings: CenterSettings) -> SignUpPreview:
     for number, cells in table.rows:
         found = []
         name = " ".join(p for p in (cells.get(key(FIRST), ""), cells.get(key(LAST), "")) if p)
-        email = cells.get(key("Email"), "").lower() or None
-        phone = cells.get(key("Phone"), "") or None
+        person, problems_of_person = read_record({"name": name, "email": cells.get(key(EMAIL), ""),
+                                                  "phone": cells.get(key(PHONE), "")})
+        found += [f"{FIRST}: a first or last name is required" if (field, text) == ("name", "is required")
+                  else f"{_COLUMN_OF.get(field, field)}: {text}" for field, text in problems_of_person]
         item = cells.get(key("Item"), "") or cells.get(key("Sign Up"), "")
         start, end = _cell_moment(cells, START, found), _cell_moment(cells, END, found)
         if start is not None and end is not None:
@@ -108,15 +119,13 @@ def parse_signups(data: str | bytes, settings: CenterSettings) -> SignUpPreview:
                 found.append(f"{END}: ends before it starts")
             elif end.date() != start.date():
                 found.append(f"{END}: a sign-up past midnight is not a slot the center has")
-        record = VolunteerRecord(name=name, email=email, phone=phone)
-        found += [f"{FIRST}: a first or last name is required" if p.startswith("name:") else p
-                  for p in record.problems()]
         if found or start is None or end is None:
             problems += [f"row {number}, {p}" for p in found]
             continue
         matched = _slot_for(settings, start, end)
         kind = matched[0] if matched else ("meal" if _MEAL_WORDS.search(item) else "shift")
-        signups.append(SignUp(number, name, email, phone, item, kind, start.date(), start.time(), end.time()))
+        signups.append(SignUp(number, person.name, person.email, person.phone, item, kind, start.date(),
+                              start.time(), end.time()))
     return SignUpPreview(tuple(signups), tuple(problems))
 
 
@@ -132,6 +141,9 @@ def plan_changes(preview: SignUpPreview, stored: list[VolunteerRecord],
     out, errors = [], []
     for signups in people.values():
         first = signups[0]
+        errors += [f'row {s.row}, {FIRST}: "{s.name}" signs up with {s.email}, which row {first.row} '
+                   f'gives to "{first.name}"; one email is one person, so correct the name or the email'
+                   for s in signups if same_text(s.name) != same_text(first.name)]
         found = index.candidates(first.email, first.name)
         if len(found) > 1:
             errors.append(f'row {first.row}, {FIRST}: {len(found)} volunteers are called "{first.name}"; '

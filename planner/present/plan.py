@@ -242,8 +242,12 @@ def pin_changes(choices: pd.DataFrame, edited_rows: Mapping[Any, Mapping[str, An
     return pin, unpin
 
 
-def plan_diff(problem: Problem, old: Iterable[Assignment], new: Iterable[Assignment]) -> list[str]:
-    """Who was added, moved or removed between two versions, one plain line each."""
+def plan_diff(problem: Problem, old: Iterable[Assignment], new: Iterable[Assignment],
+              names: Mapping[str, str] | None = None) -> list[str]:
+    """Who was added, moved or removed between two versions, one plain line each.
+
+    `names` names people the week's problem no longer has (made inactive since).
+    """
     def by_person(items: Iterable[Assignment]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         for a in items:
@@ -253,7 +257,7 @@ def plan_diff(problem: Problem, old: Iterable[Assignment], new: Iterable[Assignm
     before, after = by_person(old), by_person(new)
 
     def name(vid: str) -> str:
-        return problem.volunteer(vid).name if problem.has_volunteer(vid) else vid
+        return problem.volunteer(vid).name if problem.has_volunteer(vid) else (names or {}).get(vid, vid)
 
     def title(slot_id: str) -> str:
         return slot_title(problem.slot(slot_id)) if problem.has_slot(slot_id) else slot_id
@@ -269,6 +273,14 @@ def plan_diff(problem: Problem, old: Iterable[Assignment], new: Iterable[Assignm
         lines += [f"{name(vid)} added to {title(c)}" for c in came]
         lines += [f"{name(vid)} removed from {title(g)}" for g in gone]
     return lines
+
+
+def publish_conflict(problem: Problem, theirs: Iterable[Assignment], mine: Iterable[Assignment],
+                     latest: int, names: Mapping[str, str] | None = None) -> str:
+    """Said after a refused publish: how the plan differs from the version someone published meanwhile."""
+    changes = plan_diff(problem, theirs, mine, names)
+    return (f"How your plan differs from version {latest}, published meanwhile: "
+            + ("; ".join(changes) if changes else "it has the same people on the same slots") + ".")
 
 
 # ---------------------------------------------------------------- readable engine messages

@@ -7,7 +7,8 @@ an extra window on the same day. Times are local wall-clock times.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from planner.core.domain import CenterSettings, VolunteerRecord, week_days
@@ -16,6 +17,7 @@ from planner.store import plans
 from planner.store.db import Session, session
 from planner.store.plans import PlanVersion
 from planner.store.roster import list_volunteers
+from planner.store.roster import names as roster_names
 from planner.store.settings import load_settings
 
 Span = tuple[datetime, datetime]
@@ -94,6 +96,7 @@ class WeekState:
     draft: PlanVersion | None
     published: PlanVersion | None
     versions: tuple[PlanVersion, ...]
+    names: Mapping[str, str] = field(default_factory=dict)  # everyone not erased, inactive people too
 
     def known(self, assignments: tuple[Assignment, ...] | list[Assignment]) -> list[Assignment]:
         """Assignments whose slot and volunteer the week still has (settings and roster may have changed)."""
@@ -105,4 +108,4 @@ def load_week(week_start: date) -> WeekState:
     with session(readonly=True) as db:
         return WeekState(week_start, load_settings(db), build_problem(db, week_start),
                          plans.get_draft(db, week_start), plans.latest_published(db, week_start),
-                         tuple(plans.list_versions(db, week_start)))
+                         tuple(plans.list_versions(db, week_start)), roster_names(db))

@@ -1,14 +1,24 @@
-"""Full backups and restores, for SQLite and PostgreSQL alike.
+"""Full backups and restores, for SQLite and PostgreSQL alike, each carrying a SHA-256 of its content.
 
 A JSON dump holds every table's rows plus the schema revision, so a backup
 taken from SQLite restores into PostgreSQL and back. SQLite databases can also
 be copied with SQLite's online backup API, which is safe while the app is
 writing; such a copy restores like a dump. `restore` replaces every row in one
 transaction: if anything fails, the database keeps exactly what it had.
+
+Every backup carries `checksum(dump)`: the SHA-256 of the dump's canonical
+JSON (keys sorted, no spaces, UTF-8, the `sha256` field left out). A JSON
+dump holds it as its `sha256` field; a SQLite copy in a one-row table
+`planner_backup` (format, sha256) written into the copy, which travels with
+the file. `read_backup` recomputes it and refuses a file whose content does
+not match (one byte edited in a text value), a damaged SQLite copy (half a
+file, a timestamp no longer a time) or a file without a checksum, so a
+restore never starts from a file it cannot vouch for.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -18,14 +28,18 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, func, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
 
+from planner.core import jsontext
 from planner.core.errors import BackupError
 from planner.core.files import write_output
 from planner.store.db import ROOT, database_url, read_connection, write_connection
 
 FORMAT = "volunteer-planner-backup/1"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+CHECKSUM_TABLE = "planner_backup"  # in a SQLite copy only: (format, sha256) of the copy's content
+_NOT_DATA = ("alembic_version", CHECKSUM_TABLE)
 
 
 def _encode(value: Any) -> Any:
@@ -70,7 +84,7 @@ def _revision(connection: Connection) -> str | None:
 def _dump_connection(connection: Connection) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     for table in _reflect(connection).sorted_tables:
-        if table.name == "alembic_version":
+        if table.name in _NOT_DATA:
             continue
         key = list(table.primary_key.columns) or list(table.columns)
         rows = connection.execute(select(table).order_by(*key)).all()
@@ -78,6 +92,13 @@ def _dump_connection(connection: Connection) -> dict[str, Any]:
                               "rows": [[_encode(v) for v in row] for row in rows]}
     return {"format": FORMAT, "dialect": connection.dialect.name, "revision": _revision(connection),
             "tables": tables}
+
+
+def checksum(data: dict[str, Any]) -> str:
+    """SHA-256 of a dump's canonical JSON, without its own `sha256` field."""
+    body = {k: v for k, v in data.items() if k != "sha256"}
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def dump(url: str | None = None) -> dict[str, Any]:
@@ -97,9 +118,10 @@ def has_data(url: str | None = None) -> bool:
 
 
 def write_json(data: dict[str, Any], path: Path) -> Path:
-    """Written whole or not at all (`write_output`), so a backup file is never half written."""
+    """With its checksum; written whole or not at all (`write_output`), so never half written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_output(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    write_output(path, json.dumps({**data, "sha256": checksum(data)}, ensure_ascii=False,
+                                  separators=(",", ":")))
     return path
 
 
@@ -118,12 +140,20 @@ def sqlite_copy(url: str | None, target: Path) -> Path:
         raise BackupError("backup: the online backup API needs a SQLite database file")
     target.parent.mkdir(parents=True, exist_ok=True)
     source = sqlite3.connect(source_path, timeout=30)
-    copy = sqlite3.connect(":memory:")
+    engine = create_engine("sqlite://", poolclass=StaticPool)  # one in-memory database, the copy
     try:
-        source.backup(copy)
-        data = copy.serialize()
+        with engine.connect() as connection:
+            copy = connection.connection.driver_connection
+            assert isinstance(copy, sqlite3.Connection)
+            source.backup(copy)
+            connection.execute(text(f"CREATE TABLE {CHECKSUM_TABLE} (format TEXT NOT NULL, "
+                                    "sha256 TEXT NOT NULL)"))
+            connection.execute(text(f"INSERT INTO {CHECKSUM_TABLE} VALUES (:format, :sha256)"),
+                               {"format": FORMAT, "sha256": checksum(_dump_connection(connection))})
+            connection.commit()
+            data = copy.serialize()
     finally:
-        copy.close()
+        engine.dispose()
         source.close()
     write_output(target, data)
     return target
@@ -151,25 +181,52 @@ def backup(url: str | None = None, target: Path | None = None, reason: str = "ba
     return write_json(dump(url), target)
 
 
-def read_backup(path: Path) -> dict[str, Any]:
-    """A backup file as dump data: JSON as written by `backup`, or a SQLite copy."""
+def _read_sqlite_copy(path: Path) -> tuple[dict[str, Any], str | None]:
+    """(the copy's content as a dump, the checksum stored in it); BackupError when it cannot be read."""
+    engine: Engine = create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
     try:
-        head = path.open("rb").read(len(SQLITE_MAGIC))
+        with engine.connect() as connection:
+            problems = [row[0] for row in connection.execute(text("PRAGMA integrity_check"))]
+            if problems != ["ok"]:
+                raise BackupError(f"{path}: a damaged SQLite copy ({problems[0]}); nothing was restored")
+            stored = None
+            if CHECKSUM_TABLE in _reflect(connection).tables:
+                stored = connection.execute(text(f"SELECT sha256 FROM {CHECKSUM_TABLE} "
+                                                 "WHERE format = :format"), {"format": FORMAT}).scalar()
+            return _dump_connection(connection), stored
+    except (SQLAlchemyError, ValueError, TypeError) as err:  # half a file; a time that no longer parses
+        reason = getattr(err, "orig", None) or err
+        raise BackupError(f"{path}: a damaged SQLite copy ({reason}); nothing was restored") from None
+    finally:
+        engine.dispose()
+
+
+def read_backup(path: Path) -> dict[str, Any]:
+    """A backup file as dump data, its checksum verified: JSON as written by `backup`, or a SQLite copy."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
     except OSError as err:
         raise BackupError(f"{path}: {err.strerror}") from None
     if head == SQLITE_MAGIC:
-        engine: Engine = create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
+        data, stored = _read_sqlite_copy(path)
+    else:
         try:
-            with engine.connect() as connection:
-                return _dump_connection(connection)
-        finally:
-            engine.dispose()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise BackupError(f"{path}: not a planner backup ({err})") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tables"), dict):
-        raise BackupError(f"{path}: not a planner backup (format {FORMAT} expected)")
+            data = jsontext.loads(path.read_text(encoding="utf-8"), str(path), root="backup")
+        except UnicodeDecodeError as err:
+            raise BackupError(f"{path}: not a planner backup ({err})") from None
+        except jsontext.JsonRefused as err:
+            raise BackupError([f"{path}: not a planner backup", *err.messages]) from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tables"),
+                                                                                         dict):
+            raise BackupError(f"{path}: not a planner backup (format {FORMAT} expected)")
+        stored = data.pop("sha256", None)
+    if stored is None:
+        raise BackupError(f"{path}: has no SHA-256 of its content (made before backups carried one, or "
+                          "edited), so it cannot be verified; nothing was restored")
+    if stored != checksum(data):
+        raise BackupError(f"{path}: damaged or edited since it was written (its content does not match its "
+                          "SHA-256); nothing was restored")
     return data
 
 
@@ -191,7 +248,7 @@ def restore(url: str | None, data: dict[str, Any]) -> dict[str, int]:
             raise BackupError(f"restore: the backup is of schema revision {data.get('revision')}, "
                               f"the database is at {revision}")
         metadata = _reflect(connection)
-        tables = [t for t in metadata.sorted_tables if t.name != "alembic_version"]
+        tables = [t for t in metadata.sorted_tables if t.name not in _NOT_DATA]
         unknown = sorted(set(data["tables"]) - {t.name for t in tables})
         if unknown:
             raise BackupError(f"restore: the database has no table {', '.join(unknown)}")
@@ -205,9 +262,12 @@ def restore(url: str | None, data: dict[str, Any]) -> dict[str, int]:
             if missing:
                 raise BackupError(f"restore: table {table.name} has no column {', '.join(missing)}")
             types = [_python_type(c) for c in columns]
-            rows = [{name: _decode(value, kind) for name, value, kind in zip(part["columns"], row, types,
-                                                                              strict=True)}
-                    for row in part["rows"]]
+            try:
+                rows = [{name: _decode(value, kind) for name, value, kind in zip(part["columns"], row, types,
+                                                                                  strict=True)}
+                        for row in part["rows"]]
+            except (ValueError, TypeError) as err:
+                raise BackupError(f"restore: table {table.name}: {err}") from None
             if rows:
                 try:
                     connection.execute(table.insert(), rows)

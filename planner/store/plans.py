@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from planner.core.domain import volunteer_id_from_key, volunteer_key
-from planner.core.errors import PlanError, StaleDraft
+from planner.core.errors import PlanError, PublishedMeanwhile, StaleDraft
 from planner.core.problem import Assignment
 from planner.store import audit
 from planner.store.models import AssignmentRow, PinRow, PlanRow, VolunteerRow, WeekRow, utcnow
@@ -49,11 +50,15 @@ class PlanVersion:
 def _week(db: Session, week_start: date, create: bool = False, lock: bool = False) -> WeekRow | None:
     """The week's row; `lock` holds it FOR UPDATE, so a week's publishes run one after another."""
     query = select(WeekRow).where(WeekRow.start == week_start)
-    row = db.scalar(query.with_for_update() if lock else query)
+    query = query.with_for_update() if lock else query
+    row = db.scalar(query)
     if row is None and create:
-        row = WeekRow(start=week_start)
-        db.add(row)
-        db.flush()
+        try:
+            with db.begin_nested():  # PostgreSQL: two first publishes of a week may both get here
+                db.add(WeekRow(start=week_start))
+        except IntegrityError:  # the other one created it (and has committed): use theirs
+            pass
+        row = db.scalar(query)
     return row
 
 
@@ -150,7 +155,7 @@ def publish_draft(db: Session, week_start: date, actor: str | None = None, *, ke
     _check_draft(row, expected_version, week_start)
     last = db.scalar(select(func.max(PlanRow.version)).where(PlanRow.week_id == week.id))
     if based_on is not False:
-        _check_based_on(week_start, last, based_on)
+        _check_based_on(db, week, last, based_on)
     row.publish_key = key
     row.version = (last or 0) + 1
     row.published_at, row.published_by = utcnow(), actor
@@ -175,7 +180,7 @@ def publish_assignments(db: Session, week_start: date, assignments: Iterable[Ass
     if done is not None:
         return done
     last = db.scalar(select(func.max(PlanRow.version)).where(PlanRow.week_id == week.id))
-    _check_based_on(week_start, last, based_on)
+    _check_based_on(db, week, last, based_on)
     pairs = _volunteer_ids(db, assignments)
     now = utcnow()
     row = PlanRow(week_id=week.id, version=(last or 0) + 1, status=status, unfilled=unfilled,
@@ -189,19 +194,12 @@ def publish_assignments(db: Session, week_start: date, assignments: Iterable[Ass
     return _version(row, week_start)
 
 
-class PublishedMeanwhile(PlanError):
-    """Someone published the week after this change was made from an older version."""
-
-    def __init__(self, week_start: date, latest: int, based_on: int | None):
-        super().__init__(f"week {week_start}: version {latest} was published by someone else after you "
-                         f"opened {'version ' + str(based_on) if based_on else 'the week'}; nothing was "
-                         "published. Reload to see their plan, then make your change again.")
-        self.week_start, self.latest, self.based_on = week_start, latest, based_on
-
-
-def _check_based_on(week_start: date, last: int | None, based_on: int | None) -> None:
+def _check_based_on(db: Session, week: WeekRow, last: int | None, based_on: int | None) -> None:
+    """Refuse a change made from an older version, naming the plan that is published now."""
     if last != based_on:
-        raise PublishedMeanwhile(week_start, last or 0, based_on)
+        row = db.scalar(select(PlanRow).where(PlanRow.week_id == week.id, PlanRow.version == last))
+        theirs = _version(row, week.start).assignments if row is not None else ()
+        raise PublishedMeanwhile(week.start, last or 0, based_on, theirs)
 
 
 def list_versions(db: Session, week_start: date) -> list[PlanVersion]:
