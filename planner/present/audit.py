@@ -19,6 +19,7 @@ AUDIT_KINDS: dict[str, tuple[str, ...]] = {
     "Publishes": ("plan published",),
     "Exports": ("roster exported", "schedule exported", "audit exported", "calendar exported"),
     "Contact views": (CONTACT_VIEW,),
+    "Email and calendars": ("email sent", "outbox retry", "calendar feed reset", "calendar feed revoked"),
 }
 AUDIT_COLUMNS = ["When (UTC)", "Who", "Kind", "Action", "Target", "Detail"]
 

@@ -43,6 +43,11 @@ class Notification:
     def volunteer_id(self) -> int:
         return int(self.volunteer[1:])
 
+    @property
+    def gave_up(self) -> bool:
+        """Failed for good (refused by the mail server, or tried too often): only a retry sends it."""
+        return self.status == "failed" and self.attempts >= MAX_ATTEMPTS
+
 
 def _notification(row: NotificationRow) -> Notification:
     return Notification(row.id, row.key, volunteer_key(row.volunteer_id), row.kind, row.week_start,
@@ -64,17 +69,24 @@ def queue(db: Session, *, key: str, volunteer_id: int, kind: str, subject: str, 
     return True
 
 
+def _to_try():  # noqa: ANN202 - a SQLAlchemy condition
+    return NotificationRow.status.in_(("queued", "failed")) & (NotificationRow.attempts < MAX_ATTEMPTS)
+
+
 def pending(db: Session) -> list[Notification]:
     """Queued and failed messages still to be tried, oldest first.
 
-    On PostgreSQL the rows are locked (skipping locked ones), so two overlapping
-    runs never send the same message twice.
+    Only the holder of the sender's lease sends (`planner.services.notify`), so
+    two processes never work through this list at once.
     """
-    query = (select(NotificationRow)
-             .where(NotificationRow.status.in_(("queued", "failed")), NotificationRow.attempts < MAX_ATTEMPTS)
-             .order_by(NotificationRow.created_at, NotificationRow.id)
-             .with_for_update(skip_locked=True))
+    query = select(NotificationRow).where(_to_try()).order_by(NotificationRow.created_at, NotificationRow.id)
     return [_notification(r) for r in db.scalars(query)]
+
+
+def is_pending(db: Session, notification_id: int) -> bool:
+    """Still to be tried (not sent meanwhile, nor given up)."""
+    return db.scalar(select(NotificationRow.id).where(NotificationRow.id == notification_id, _to_try())) \
+        is not None
 
 
 def mark_sent(db: Session, notification_id: int, now: datetime) -> None:
@@ -92,6 +104,29 @@ def mark_failed(db: Session, notification_id: int, error: str, now: datetime, *,
     row.attempts = MAX_ATTEMPTS if give_up else row.attempts + 1
     row.last_error = error[:500]
     db.flush()
+
+
+def get(db: Session, notification_id: int) -> Notification | None:
+    row = db.get(NotificationRow, notification_id)
+    return _notification(row) if row is not None else None
+
+
+def retry(db: Session, notification_id: int | None = None) -> int:
+    """Queue failed messages again with a fresh count of attempts (one, or all when no id); how many."""
+    query = select(NotificationRow).where(NotificationRow.status == "failed")
+    if notification_id is not None:
+        query = query.where(NotificationRow.id == notification_id)
+    rows = list(db.scalars(query.with_for_update()))
+    for row in rows:
+        row.status, row.attempts = "queued", 0
+    db.flush()
+    return len(rows)
+
+
+def counts(db: Session) -> dict[str, int]:
+    """Messages per status."""
+    return dict(db.execute(select(NotificationRow.status, func.count()).group_by(NotificationRow.status))
+                .tuples().all())
 
 
 def list_notifications(db: Session, *, status: str | None = None, limit: int = 500) -> list[Notification]:
