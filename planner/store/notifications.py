@@ -125,8 +125,8 @@ def retry(db: Session, notification_id: int | None = None) -> int:
 
 def counts(db: Session) -> dict[str, int]:
     """Messages per status."""
-    return dict(db.execute(select(NotificationRow.status, func.count()).group_by(NotificationRow.status))
-                .tuples().all())
+    rows = db.execute(select(NotificationRow.status, func.count()).group_by(NotificationRow.status))
+    return {status: count for status, count in rows}
 
 
 def list_notifications(db: Session, *, status: str | None = None, limit: int = 500) -> list[Notification]:
