@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.message import Message
 
 import pytest
@@ -43,8 +43,8 @@ def _publish(url: str, pairs: list[tuple[str, str]]) -> int:
     return version
 
 
-def _send(url: str) -> notify.SendReport:
-    return notify.send_pending("test")
+def _send(url: str, now: datetime | None = None) -> notify.SendReport:
+    return notify.send_pending("test", now=now)
 
 
 def _ics(msg: Message) -> Calendar:
@@ -112,16 +112,18 @@ def test_a_reminder_run_twice_sends_once(url, smtp):
     assert sorted(_events(reminder)) == ["2026-12-11T09:00:00-06:00", "2026-12-11T17:00:00-06:00"]
 
 
-def test_an_smtp_failure_is_kept_and_retried_on_the_next_run(url, smtp_port, caplog):
+def test_an_smtp_failure_is_kept_and_retried_after_a_pause(url, smtp_port, caplog):
     _publish(url, [("2026-12-11-am", "v01")])
-    assert _send(url) == notify.SendReport(failed=1)  # nothing listens on the port yet
+    failed_at = datetime(2026, 12, 1, 14, 0)
+    assert _send(url, failed_at) == notify.SendReport(failed=1)  # nothing listens on the port yet
     assert "kept for the next run" in caplog.text
     with db.session(url) as s:
         [row] = notifications.list_notifications(s)
     assert (row.status, row.attempts) == ("failed", 1) and "cannot connect" in (row.last_error or "")
     server = SmtpServer(smtp_port).start()
     try:
-        assert _send(url) == notify.SendReport(sent=1)
+        assert _send(url, failed_at + timedelta(seconds=59)) == notify.SendReport()  # pausing for a minute
+        assert _send(url, failed_at + timedelta(minutes=1)) == notify.SendReport(sent=1)
         assert _send(url) == notify.SendReport()
     finally:
         server.stop()

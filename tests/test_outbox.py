@@ -239,3 +239,11 @@ def test_the_smtp_server_fixture_refuses_only_what_it_is_told(smtp_port):
     finally:
         server.stop()
     assert len(server.inbox.messages) == 1 and server.inbox.refusals == 1
+
+
+def test_failed_messages_pause_longer_each_time_and_are_given_up_after_ten_tries():
+    assert [notifications.pause_after(n) for n in (0, 1, 2, 3)] == [
+        timedelta(0), timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
+    assert notifications.pause_after(9) == timedelta(minutes=256)
+    total = sum((notifications.pause_after(n) for n in range(1, notifications.MAX_ATTEMPTS)), timedelta())
+    assert timedelta(hours=8) < total < timedelta(hours=9)

@@ -178,29 +178,35 @@ def _holds(holder: str) -> bool:
         return leases.take(db, LEASE, holder, utcnow(), LEASE_SECONDS)
 
 
-def _mark(item: Notification, error: str | None, give_up: bool = False) -> None:
+def _mark(item: Notification, error: str | None, now: datetime, give_up: bool = False) -> None:
     with session() as db:
         if error is None:
-            notifications.mark_sent(db, item.id, utcnow())
+            notifications.mark_sent(db, item.id, now)
         else:
-            notifications.mark_failed(db, item.id, error, utcnow(), give_up=give_up)
+            notifications.mark_failed(db, item.id, error, now, give_up=give_up)
 
 
 def send_pending(holder: str, settings: SmtpSettings | None = None,
-                 stop: Callable[[], bool] = lambda: False) -> SendReport:
-    """Send every queued (or earlier failed) message while `holder` holds the sender's lease.
+                 stop: Callable[[], bool] = lambda: False, now: datetime | None = None) -> SendReport:
+    """Send every queued message, and failed ones whose pause is over, while `holder` holds the lease.
 
     Each message: renew the lease and check the row is still to be sent (one
     short unit of work), send it, mark it (another). A 5xx refusal is marked
-    failed for good (the Outbox retries it); other failures are tried again on
-    the next round. Stops between messages when `stop()` says so or the lease
-    was lost. Raises NotifyError, before touching any row, when SMTP is not configured.
+    failed for good (the Outbox retries it); other failures are tried again
+    after a pause (`notifications.pause_after`). Stops between messages when
+    `stop()` says so or the lease was lost. `now` is naive UTC (default: now).
+    Raises NotifyError, before touching any row, when SMTP is not configured.
     """
     settings = settings or smtp_settings()
     if settings is None:
         raise NotifyError("PLANNER_SMTP_HOST: not set, so no email can be sent (messages stay queued)")
+    fixed = now
+
+    def clock() -> datetime:
+        return fixed or utcnow()
+
     with session(readonly=True) as db:
-        todo = notifications.pending(db)
+        todo = notifications.pending(db, clock())
         addresses = roster.emails(db, {t.volunteer_id for t in todo})
     if not todo or not _holds(holder):
         return SendReport()
@@ -212,7 +218,7 @@ def send_pending(holder: str, settings: SmtpSettings | None = None,
         with session() as db:
             for item in todo:
                 if notifications.is_pending(db, item.id):
-                    notifications.mark_failed(db, item.id, error, utcnow())
+                    notifications.mark_failed(db, item.id, error, clock())
         return SendReport(failed=len(todo))
     sent = failed = 0
     try:
@@ -224,18 +230,18 @@ def send_pending(holder: str, settings: SmtpSettings | None = None,
                     continue  # sent, or retried and sent, meanwhile
             to = addresses.get(item.volunteer_id, "")
             if not to:
-                _mark(item, "no email address (erased or removed)", give_up=True)
+                _mark(item, "no email address (erased or removed)", clock(), give_up=True)
                 failed += 1
                 continue
             try:
-                server.send_message(build_email(item, to, settings.sender, utcnow()))
+                server.send_message(build_email(item, to, settings.sender, clock()))
             except (OSError, smtplib.SMTPException, ValueError) as err:
                 reason, final = _reason(err)
                 log.warning("message %s (%s) failed: %s", item.id, item.kind, reason)
-                _mark(item, reason, give_up=final)
+                _mark(item, reason, clock(), give_up=final)
                 failed += 1
             else:
-                _mark(item, None)
+                _mark(item, None, clock())
                 sent += 1
     finally:
         try:

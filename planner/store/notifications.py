@@ -8,7 +8,7 @@ what to queue and does the sending; this module only keeps the rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,14 @@ from planner.store.models import NotificationRow
 KINDS = ("publish", "change", "cancel", "reminder")
 # After this many failed attempts a message stays `failed` (and listed) but is no longer retried.
 MAX_ATTEMPTS = 10
+# A failed message waits before its next try: 1 minute after the first failure, doubling, so the last try
+# comes about 8.5 hours after the first and a mail server that is down for a while loses nothing.
+FIRST_PAUSE = timedelta(minutes=1)
+
+
+def pause_after(attempts: int) -> timedelta:
+    """How long a message that failed `attempts` times waits before the next try (none before the first)."""
+    return FIRST_PAUSE * 2 ** (attempts - 1) if attempts > 0 else timedelta(0)
 
 
 @dataclass(frozen=True)
@@ -73,14 +81,15 @@ def _to_try():  # noqa: ANN202 - a SQLAlchemy condition
     return NotificationRow.status.in_(("queued", "failed")) & (NotificationRow.attempts < MAX_ATTEMPTS)
 
 
-def pending(db: Session) -> list[Notification]:
-    """Queued and failed messages still to be tried, oldest first.
+def pending(db: Session, now: datetime) -> list[Notification]:
+    """Queued messages, and failed ones whose pause (`pause_after`) is over at `now`, oldest first.
 
     Only the holder of the sender's lease sends (`planner.services.notify`), so
     two processes never work through this list at once.
     """
     query = select(NotificationRow).where(_to_try()).order_by(NotificationRow.created_at, NotificationRow.id)
-    return [_notification(r) for r in db.scalars(query)]
+    return [_notification(r) for r in db.scalars(query)
+            if r.last_attempt_at is None or r.last_attempt_at + pause_after(r.attempts) <= now]
 
 
 def is_pending(db: Session, notification_id: int) -> bool:
