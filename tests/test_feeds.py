@@ -119,3 +119,28 @@ def test_the_public_url_comes_from_the_environment_then_secrets_then_the_page(tm
     assert links.public_url(page, {"PLANNER_PUBLIC_URL": "planner.example.org"}, []) == "http://10.0.0.5:8501"
     assert links.public_url(None, {}, []) is None
     assert links.webcal("https://planner.example.org/feeds/x.ics") == "webcal://planner.example.org/feeds/x.ics"
+
+
+def _request(token: str):
+    from starlette.requests import Request
+
+    return Request({"type": "http", "method": "GET", "path": f"/feeds/{token}.ics", "headers": [],
+                    "path_params": {"token": token}, "query_string": b""})
+
+
+def test_the_route_answers_text_calendar_404_or_503_and_never_logs_the_token(url, monkeypatch, caplog):
+    from planner.ui import web
+
+    _publish([(f"{FRI}-am", "v01")])
+    token = feeds.reset(("volunteer", 1), "ana")
+    ok = web.calendar_feed(_request(token))
+    assert (ok.status_code, ok.media_type) == (200, "text/calendar; charset=utf-8")
+    assert ok.headers["cache-control"] == "private, max-age=300"
+    assert web.calendar_feed(_request("x" * 43)).status_code == 404
+
+    def broken(_token: str) -> bytes:
+        raise RuntimeError(f"the database is gone while reading {_token}")
+
+    monkeypatch.setattr(feeds, "calendar", broken)
+    assert web.calendar_feed(_request(token)).status_code == 503
+    assert "calendar feed failed: RuntimeError" in caplog.text and token not in caplog.text

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from planner.core.clock import utcnow
 from planner.core.domain import CenterSettings, VolunteerRecord, monday_of
 from planner.core.errors import SettingsError
 from planner.core.problem import Assignment
@@ -181,7 +182,7 @@ def test_two_takers_at_once_get_one_lease(store_url):
 def test_a_sender_without_the_lease_sends_nothing(url, smtp):
     _publish([(f"{FRI}-am", "v01")])
     with db.session(url) as s:
-        leases.take(s, notify.LEASE, "the other process", datetime.now(), 300)
+        leases.take(s, notify.LEASE, "the other process", utcnow(), 300)
     assert notify.run_round("me").busy
     assert notify.send_pending("me") == notify.SendReport()
     assert smtp.inbox.messages == []
@@ -207,7 +208,7 @@ def test_the_background_sender_sends_at_once_survives_a_failing_round_and_stops_
         running.stop()
     assert len(calls) >= 2 and not running._thread.is_alive()
     with db.session(url) as s:
-        assert leases.current(s, notify.LEASE, datetime.now()) is None  # released on stop
+        assert leases.current(s, notify.LEASE, utcnow()) is None  # released on stop
         assert {n.status for n in notifications.list_notifications(s)} == {"sent"}
 
 
@@ -247,3 +248,20 @@ def test_failed_messages_pause_longer_each_time_and_are_given_up_after_ten_tries
     assert notifications.pause_after(9) == timedelta(minutes=256)
     total = sum((notifications.pause_after(n) for n in range(1, notifications.MAX_ATTEMPTS)), timedelta())
     assert timedelta(hours=8) < total < timedelta(hours=9)
+
+
+def test_the_cron_verb_takes_the_same_lease_and_leaves_the_work_to_the_apps_sender(url, smtp, capsys):
+    from planner.cli import main
+
+    _publish([(f"{FRI}-am", "v01")])
+    with db.session(url) as s:
+        leases.take(s, notify.LEASE, "app host pid 1 abc", utcnow(), 300)
+    assert main(["send-reminders"]) == 0
+    assert "another sender (the app's) is sending email now" in capsys.readouterr().err
+    assert smtp.inbox.messages == []
+    with db.session(url) as s:
+        leases.release(s, notify.LEASE, "app host pid 1 abc")
+    assert main(["send-reminders"]) == 0
+    assert [m["To"] for m in smtp.inbox.messages] == ["ana@example.org"]
+    with db.session(url) as s:
+        assert leases.current(s, notify.LEASE, utcnow()) is None  # released when it is done
