@@ -49,6 +49,7 @@ PAGES = (
     PageSpec("pages/coordinator/imports_exports.py", "Imports/exports", "imports", ":material/import_export:",
              ("coordinator",)),
     PageSpec("pages/coordinator/audit.py", "Audit log", "audit", ":material/policy:", ("coordinator",)),
+    PageSpec("pages/coordinator/outbox.py", "Outbox", "outbox", ":material/outbox:", ("coordinator",)),
     PageSpec("pages/coordinator/checkin.py", "Check-in", "checkin", ":material/how_to_reg:",
              ("coordinator",)),
     PageSpec("pages/coordinator/reports.py", "Reports", "reports", ":material/bar_chart:", ("coordinator",)),

@@ -39,6 +39,8 @@ def test_volunteer_cancels_a_shift_on_a_phone(fresh_streamlit_server, app_page, 
     page.set_viewport_size({"width": 420, "height": 900})
     log_in(page, fresh_streamlit_server.url, "volunteer")
     expect(page.get_by_role("heading", name="I can't make it")).to_be_visible()
+    # Scrolled to first: a select whose list opens while the page still scrolls closes it again.
+    page.get_by_label("Which shift?").scroll_into_view_if_needed()
     page.get_by_label("Which shift?").click()
     page.get_by_role("option", name=title).click()
     page.get_by_role("textbox", name="Reason (optional)").fill("Family matter")

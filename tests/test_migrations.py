@@ -12,8 +12,8 @@ from planner.store.models import Base
 from planner.store.roster import list_volunteers
 
 TABLES = {"attendance", "audit_log", "availability_exceptions", "availability_windows", "cancellations",
-          "center_settings", "notifications", "pins", "plan_assignments", "plans", "preferences", "users",
-          "volunteers", "weeks"}
+          "center_settings", "feed_tokens", "leases", "notifications", "pins", "plan_assignments", "plans",
+          "preferences", "users", "volunteers", "weeks"}
 
 
 def _tables(url: str) -> set[str]:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import email
-import socket
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
 from planner.cli import main
@@ -19,55 +16,10 @@ from planner.core.problem import Assignment
 from planner.services import mail, notices, notify
 from planner.store import db, notifications, plans
 from planner.store.roster import add_volunteer
+from tests.fixtures.smtp import SmtpServer
 
 WEEK = date(2026, 12, 7)  # Monday; the default center opens Fri-Sun
 NOW = datetime(2026, 12, 1, 8, 0)  # center-local, before the week
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-class SmtpServer:
-    def __init__(self, port: int) -> None:
-        self.port, self.inbox = port, Inbox()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=port)
-
-    def start(self) -> SmtpServer:
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        self.controller.stop()
-
-
-@pytest.fixture
-def smtp_port(monkeypatch: pytest.MonkeyPatch) -> int:
-    port = _free_port()
-    monkeypatch.setenv("PLANNER_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("PLANNER_SMTP_PORT", str(port))
-    monkeypatch.setenv("PLANNER_SMTP_FROM", "center@example.org")
-    for name in ("PLANNER_SMTP_USER", "PLANNER_SMTP_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-    return port
-
-
-@pytest.fixture
-def smtp(smtp_port: int) -> Iterator[SmtpServer]:
-    server = SmtpServer(smtp_port).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -91,9 +43,8 @@ def _publish(url: str, pairs: list[tuple[str, str]]) -> int:
     return version
 
 
-def _send(url: str) -> notify.SendReport:
-    with db.session(url) as s:
-        return notify.send_pending(s, datetime(2026, 12, 1, 14, 0))
+def _send(url: str, now: datetime | None = None) -> notify.SendReport:
+    return notify.send_pending("test", now=now)
 
 
 def _ics(msg: Message) -> Calendar:
@@ -153,7 +104,7 @@ def test_a_reminder_run_twice_sends_once(url, smtp):
     smtp.inbox.messages.clear()
     for _ in range(2):
         with db.session(url) as s:
-            notify.queue_reminders(s, date(2026, 12, 10))
+            notify.queue_reminders(s, datetime(2026, 12, 10, 9, 0))  # 24 hours before Friday 09:00
             notify.queue_plan_notices(s, WEEK, NOW)  # nothing new to say either
         _send(url)
     [reminder] = smtp.inbox.messages
@@ -161,16 +112,18 @@ def test_a_reminder_run_twice_sends_once(url, smtp):
     assert sorted(_events(reminder)) == ["2026-12-11T09:00:00-06:00", "2026-12-11T17:00:00-06:00"]
 
 
-def test_an_smtp_failure_is_kept_and_retried_on_the_next_run(url, smtp_port, caplog):
+def test_an_smtp_failure_is_kept_and_retried_after_a_pause(url, smtp_port, caplog):
     _publish(url, [("2026-12-11-am", "v01")])
-    assert _send(url) == notify.SendReport(failed=1)  # nothing listens on the port yet
+    failed_at = datetime(2026, 12, 1, 14, 0)
+    assert _send(url, failed_at) == notify.SendReport(failed=1)  # nothing listens on the port yet
     assert "kept for the next run" in caplog.text
     with db.session(url) as s:
         [row] = notifications.list_notifications(s)
     assert (row.status, row.attempts) == ("failed", 1) and "cannot connect" in (row.last_error or "")
     server = SmtpServer(smtp_port).start()
     try:
-        assert _send(url) == notify.SendReport(sent=1)
+        assert _send(url, failed_at + timedelta(seconds=59)) == notify.SendReport()  # pausing for a minute
+        assert _send(url, failed_at + timedelta(minutes=1)) == notify.SendReport(sent=1)
         assert _send(url) == notify.SendReport()
     finally:
         server.stop()
@@ -184,12 +137,12 @@ def test_the_cli_verb_queues_and_sends(url, smtp, capsys):
     with db.session(url) as s:
         plans.save_draft(s, WEEK, [Assignment("2026-12-11-am", "v02")])
         plans.publish_draft(s, WEEK)
-    assert main(["send-reminders", "--today", "2026-12-10"]) == 0
+    assert main(["send-reminders", "--now", "2026-12-10T09:00"]) == 0
     # The plan notice (only when the week is still ahead) and the reminder go to Bea.
     assert {m["To"] for m in smtp.inbox.messages} == {"bea@example.org"}
     assert any("reminder" in m["Subject"] for m in smtp.inbox.messages)
     assert "sent, 0 failed" in capsys.readouterr().err
-    assert main(["send-reminders", "--today", "2026-12-10"]) == 0
+    assert main(["send-reminders", "--now", "2026-12-10T09:00"]) == 0
     assert len([m for m in smtp.inbox.messages if "reminder" in m["Subject"]]) == 1
 
 
@@ -199,7 +152,7 @@ def test_the_cli_without_smtp_keeps_messages_queued(url, monkeypatch, capsys):
     with db.session(url) as s:
         plans.save_draft(s, WEEK, [Assignment("2026-12-11-am", "v02")])
         plans.publish_draft(s, WEEK)
-    assert main(["send-reminders", "--today", "2026-12-10"]) == 2
+    assert main(["send-reminders", "--now", "2026-12-10T09:00"]) == 2
     assert "PLANNER_SMTP_HOST" in capsys.readouterr().err
     with db.session(url) as s:
         assert {n.status for n in notifications.list_notifications(s)} == {"queued"}

@@ -7,7 +7,7 @@ from planner.core.labels import plural
 from planner.present import gaps as shown
 from planner.present.plan import plan_diff, readable
 from planner.services import audit, gaps, settings
-from planner.ui import flash
+from planner.ui import flash, told
 from planner.ui.session import require_role
 from planner.ui.week import week_picker
 
@@ -17,6 +17,7 @@ st.title("Gaps and cancellations")
 flash.show("gaps")
 
 chosen = week_picker("Week", settings.load(), key="gaps_week")
+told.show("gaps", chosen, user)
 replan_key = f"gaps_replan:{chosen.isoformat()}"
 state = gaps.load(chosen)
 problem = state.problem
@@ -29,6 +30,7 @@ st.caption(f"Published version {state.version}: {plural(len(state.current), 'ass
 
 def _published(text: str, done: gaps.Published) -> None:
     flash.later("gaps", "success", f"{text} Published as version {done.version.version}.")
+    told.later("gaps", chosen, done)
 
 
 # ---------------------------------------------------------------- mark a cancellation
@@ -46,9 +48,10 @@ else:
         if st.form_submit_button("Mark cancellation"):
             gone, label = choices[picked]
             try:
-                gaps.cancel(chosen, gone.slot, gone.volunteer, reason, actor=user.username)
+                done = gaps.cancel(chosen, gone.slot, gone.volunteer, reason, actor=user.username)
                 flash.later("gaps", "success", f"Cancellation marked: {label}; the gap is listed below with "
                                                "who can fill it.")
+                told.later("gaps", chosen, done)
             except PlannerError as err:
                 flash.later("gaps", "error", "Not marked: " + "; ".join(readable(problem, m)
                                                                         for m in err.messages))
@@ -134,6 +137,7 @@ if state.open_gaps:
                 done = gaps.publish_replan(state, list(replan.assignments), user.username)
                 flash.later("gaps", "success", f"Published as version {done.version.version}. "
                                                "Changes: " + "; ".join(changes) + ".")
+                told.later("gaps", chosen, done)
             except PlannerError as err:
                 flash.later("gaps", "error", flash.refused("Not published", err))
             st.session_state.pop(replan_key, None)

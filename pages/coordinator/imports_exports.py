@@ -7,7 +7,7 @@ import streamlit as st
 from planner.core.errors import PlannerError
 from planner.core.labels import plural
 from planner.services import audit, exports, imports, settings
-from planner.ui import flash
+from planner.ui import feed_links, flash
 from planner.ui.session import require_role
 from planner.ui.uploads import read_upload
 from planner.ui.week import week_picker
@@ -86,3 +86,11 @@ else:
                        key="export_html", on_click=audit.record, args=logged)
     c4.download_button("Calendar (ICS)", files.ics, f"{files.stem}.ics", "text/calendar", key="export_ics",
                        on_click=audit.record, args=logged)
+
+st.subheader("Calendar subscription: every published shift")
+st.caption("A private feed of all published weeks with the people on each slot (names only), for the "
+           "coordinators' own calendars. It updates itself when a week is published again.")
+if user.user_id is None:
+    st.info("This account cannot have a calendar link.")
+else:
+    feed_links.panel(("user", int(user.user_id)), user.username, what="everyone's shifts and names")

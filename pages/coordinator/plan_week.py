@@ -7,7 +7,7 @@ from planner.core.problem import Assignment
 from planner.present import plan as shown
 from planner.present.text import md_escape, table_safe
 from planner.services import planning, publish, settings, week
-from planner.ui import flash
+from planner.ui import flash, told
 from planner.ui.session import require_role
 from planner.ui.week import week_picker
 
@@ -23,6 +23,7 @@ state = week.load_week(chosen)
 problem = state.problem
 draft, published = state.draft, state.published
 flash.show("plan")
+told.show("plan", chosen, user)
 
 fresh = st.session_state.get(fresh_key)
 if not problem.slots:
@@ -101,6 +102,7 @@ if publish_col.button("Publish", type="primary", disabled=fresh is None and draf
                                       state.names)
             text += " Changes: " + ("; ".join(changes) if changes else "none") + "."
         flash.later("plan", "success", text)
+        told.later("plan", chosen, done)
     except PublishedMeanwhile as err:
         refused = mine if mine is not None else draft.assignments if draft is not None else ()
         theirs_vs_mine = shown.publish_conflict(problem, err.theirs, refused, err.latest, state.names)

@@ -6,7 +6,7 @@ from zoneinfo import available_timezones
 
 import streamlit as st
 
-from planner.core.domain import default_week
+from planner.core.domain import MAX_REMINDER_HOURS, default_week
 from planner.core.errors import PlannerError, StaleEdit
 from planner.core.labels import WEEKDAY_NAMES
 from planner.present.settings import needs_comparison
@@ -48,6 +48,9 @@ zones = sorted(available_timezones())
 timezone = st.selectbox("Time zone", zones, index=zones.index(current.timezone) if current.timezone in zones
                         else zones.index("UTC"))
 show_names = st.toggle("Volunteers see the first names of their teammates", current.show_team_first_names)
+reminder_hours = st.number_input("Email reminders, hours before a volunteer's first shift of the day", 1,
+                                 MAX_REMINDER_HOURS, current.reminder_hours, key="reminder_hours",
+                                 help="The app sends them itself while it runs; 24 is the day before.")
 
 new = replace(current, name=name.strip() or current.name, place=place.strip(),
               open_weekdays=tuple(sorted(days)),
@@ -55,7 +58,7 @@ new = replace(current, name=name.strip() or current.name, place=place.strip(),
               shift_min=int(shift_min), shift_target=int(shift_target),
               shift_min_trained=int(shift_min_trained), meals=meals, meal_start=meal_start or time(17),
               meal_end=meal_end or time(18), meal_min=int(meal_min), meal_target=int(meal_target),
-              timezone=timezone, show_team_first_names=show_names)
+              timezone=timezone, show_team_first_names=show_names, reminder_hours=int(reminder_hours))
 
 problems = new.problems()
 for problem in problems:

@@ -7,7 +7,7 @@ from planner.core.labels import day_label
 from planner.present.my_shifts import shifts_table, teammates
 from planner.present.text import table_safe
 from planner.services import gaps, my_shifts
-from planner.ui import flash
+from planner.ui import feed_links, flash
 from planner.ui.session import require_role
 
 user = require_role("volunteer")
@@ -42,6 +42,9 @@ else:
     st.info(f"You have no published shifts in the next {my_shifts.WEEKS_AHEAD} weeks.")
 if weeks.unpublished and len(weeks.unpublished) < my_shifts.WEEKS_AHEAD + 1:
     st.caption("Weeks not published yet: " + ", ".join(day_label(w) for w in weeks.unpublished) + ".")
+
+st.subheader("Keep my phone's calendar up to date")
+feed_links.panel(("volunteer", user.volunteer_id), user.username, what="your shifts")
 
 upcoming = weeks.upcoming
 if upcoming:

@@ -19,6 +19,8 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Three shifts a day at most: a weekly cap above this is a typo.
 MAX_CAP = 21
 ROLES = ("coordinator", "leadership", "volunteer")
+# Reminders go out this many hours before a volunteer's first shift of a day at most: a week.
+MAX_REMINDER_HOURS = 168
 EXCEPTION_KINDS = ("off", "extra")
 
 ExceptionKind = Literal["off", "extra"]
@@ -98,6 +100,8 @@ class CenterSettings:
     meal_target: int = 1
     # Issue 6: volunteers see only counts unless the coordinator turns this on.
     show_team_first_names: bool = False
+    # How long before a volunteer's first slot of a day their reminder goes out.
+    reminder_hours: int = 24
 
     @property
     def show_first_names(self) -> bool:
@@ -121,6 +125,9 @@ class CenterSettings:
             out.append("meal_target: below meal_min")
         if any(d not in range(7) for d in self.open_weekdays):
             out.append("open_weekdays: weekdays are 0 (Mon) to 6 (Sun)")
+        if not 1 <= self.reminder_hours <= MAX_REMINDER_HOURS:
+            out.append(f"reminder_hours: {self.reminder_hours} is not a whole number from 1 to "
+                       f"{MAX_REMINDER_HOURS}")
         return out
 
     def shift_times(self) -> list[tuple[time, time]]:

@@ -28,6 +28,7 @@ AUDIT_KINDS: dict[str, tuple[str, ...]] = {
     "Publishes": ("plan published",),
     "Exports": ("roster exported", "schedule exported", "audit exported", "calendar exported"),
     "Contact views": (CONTACT_VIEW,),
+    "Email and calendars": ("email sent", "outbox retry", "calendar feed reset", "calendar feed revoked"),
 }
 AUDIT_COLUMNS = ["When", "Who", "Kind", "Action", "Target", "Detail"]
 _PERSON = re.compile(r"\bvolunteer (\d+)\b|\bv(\d{2,})\b")

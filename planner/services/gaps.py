@@ -68,7 +68,12 @@ def load(week_start: date) -> GapsState:
 
 def cancel_in(db: Session, week_start: date, slot_id: str, volunteer: int | str, reason: str = "",
               actor: str | None = None) -> Gap:
-    """`cancel` inside the caller's unit of work."""
+    """`cancel` inside the caller's unit of work; the recorded gap."""
+    return _cancel_in(db, week_start, slot_id, volunteer, reason, actor)[0]
+
+
+def _cancel_in(db: Session, week_start: date, slot_id: str, volunteer: int | str, reason: str,
+               actor: str | None) -> tuple[Gap, Published]:
     try:
         key = volunteer if isinstance(volunteer, str) else volunteer_key(volunteer)
         volunteer_id_from_key(key)
@@ -80,21 +85,22 @@ def cancel_in(db: Session, week_start: date, slot_id: str, volunteer: int | str,
     if latest is None or mine not in latest.assignments:
         raise PlanError(f"{slot_id}: {key} is not on this slot in the published plan")
     kept = [a for a in latest.assignments if a != mine]
-    publish_in(db, week_start, kept, based_on=latest.version, actor=actor, why=f"{key} cancelled {slot_id}")
+    done = publish_in(db, week_start, kept, based_on=latest.version, actor=actor,
+                      why=f"{key} cancelled {slot_id}")
     plans.remove_pin(db, week_start, mine, actor=actor)
     slot = next((s for s in load_settings(db).week_slots(week_start) if s.id == slot_id), None)
     if slot is not None:
         roster.add_exception(db, volunteer_id_from_key(key),
                              DatedException(slot.day, "off", slot.start.time(), slot.end.time()), actor=actor)
     assert latest.version is not None
-    return cancellations.record(db, week_start, slot_id, key, latest.version, reason, actor)
+    return cancellations.record(db, week_start, slot_id, key, latest.version, reason, actor), done
 
 
 def cancel(week_start: date, slot_id: str, volunteer: int | str, reason: str = "",
-           actor: str | None = None) -> Gap:
-    """Take a volunteer off a published slot; raises PlanError when they are not on it."""
+           actor: str | None = None) -> Published:
+    """Take a volunteer off a published slot (published at once); raises PlanError when they are not on it."""
     with session() as db:
-        return cancel_in(db, week_start, slot_id, volunteer, reason, actor)
+        return _cancel_in(db, week_start, slot_id, volunteer, reason, actor)[1]
 
 
 def replacements(state: GapsState, gap: Gap) -> list[repair.Suggestion]:

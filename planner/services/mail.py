@@ -12,7 +12,6 @@ import hashlib
 import os
 import smtplib
 import ssl
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,10 +20,9 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from planner.core.errors import NotifyError
+from planner.services.config import SECRETS_FILES, secrets_tables
 from planner.store.notifications import Notification
 
-ROOT = Path(__file__).resolve().parents[2]
-SECRETS_FILES = (ROOT / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml")
 _FIELDS = ("host", "port", "user", "password", "from")
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -40,11 +38,7 @@ class SmtpSettings:
 
 def _secrets(paths: Iterable[Path]) -> dict[str, str]:
     """SMTP values from the first readable secrets file that has any."""
-    for path in paths:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-            continue
+    for data in secrets_tables(paths):
         section = data.get("smtp") if isinstance(data.get("smtp"), dict) else {}
         found = {f: str(data.get(f"PLANNER_SMTP_{f.upper()}", section.get(f, ""))) for f in _FIELDS}
         if any(found.values()):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from planner.core.errors import BackupError
@@ -20,6 +21,11 @@ def init_db() -> tuple[str, bool]:
 
 def upgrade() -> None:
     migrate.migrate()
+
+
+def start_up() -> None:
+    """What a server process does first: migrate the database; in demo mode (`PLANNER_DEMO=1`) seed it."""
+    init_db() if os.environ.get("PLANNER_DEMO") == "1" else upgrade()
 
 
 def backup(target: Path | None = None) -> Path:

@@ -1,4 +1,4 @@
-"""What volunteers are told about their shifts: publish/change/cancel notices and day-before reminders.
+"""What volunteers are told about their shifts: publish/change/cancel notices and reminders before a shift.
 
 Pure: the texts and calendar files, from plans and settings. `planner.services.notify`
 queues them. Only future slots are mentioned. Each message carries an ICS file
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from planner.core.domain import CenterSettings
-from planner.core.labels import first_name
+from planner.core.labels import day_label, first_name, time_range
 from planner.core.problem import Assignment, Slot
 from planner.core.shifts import of_slot
 from planner.io.ics import shifts_ics
@@ -112,26 +112,32 @@ def plan_messages(settings: CenterSettings, week_start: date, version: int,
     return out
 
 
-def reminder_messages(settings: CenterSettings, week_start: date, version: int,
-                      assignments: Sequence[Assignment], day: date, names: Mapping[str, str],
-                      stamp: datetime) -> list[Message]:
-    """One reminder per volunteer for their slots on `day`.
+def reminder_messages(settings: CenterSettings, published: Mapping[date, tuple[int, Sequence[Assignment]]],
+                      now_local: datetime, names: Mapping[str, str], stamp: datetime) -> list[Message]:
+    """One reminder per volunteer and day, once their first slot that day is `reminder_hours` away or less.
 
-    The key names the volunteer and slots but not the plan version, so a
-    re-publish on the eve does not remind the same person of the same slot twice.
+    `published` maps a week to its latest version and assignments. The key
+    names the volunteer and the day's slots but not the plan version, so a
+    re-publish does not remind the same person of the same slots twice, and a
+    reminder is not repeated once the day's first slot has started.
     """
-    slots = {s.id: s for s in settings.week_slots(week_start) if s.day == day}
-    theirs: dict[str, list[Slot]] = {}
-    for a in assignments:
-        if a.slot in slots:
-            theirs.setdefault(a.volunteer, []).append(slots[a.slot])
+    horizon = now_local + timedelta(hours=settings.reminder_hours)
     out = []
-    for volunteer, mine in sorted(theirs.items()):
-        mine.sort(key=lambda s: s.start)
-        key = f"reminder:{volunteer}:{','.join(s.id for s in mine)}"
-        subject = f"{settings.name}: reminder, your shift tomorrow ({of_slot(mine[0]).title})"
-        text = f"A reminder: tomorrow you are on\n{_lines(mine)}\n\nat {settings.place}."
-        out.append(Message(volunteer, "reminder", key, _one_line(subject),
-                           _letter(names.get(volunteer, ""), text, settings),
-                           calendar(settings, mine, [], volunteer, version, stamp), week_start, version))
+    for week, (version, assignments) in sorted(published.items()):
+        slots = {s.id: s for s in settings.week_slots(week)}
+        days: dict[tuple[str, date], list[Slot]] = {}
+        for a in assignments:
+            if a.slot in slots:
+                days.setdefault((a.volunteer, slots[a.slot].day), []).append(slots[a.slot])
+        for (volunteer, day), mine in sorted(days.items()):
+            mine.sort(key=lambda s: s.start)
+            if not now_local < mine[0].start <= horizon:
+                continue
+            key = f"reminder:{volunteer}:{','.join(s.id for s in mine)}"
+            first = f"{of_slot(mine[0]).what} {time_range(mine[0])}"
+            subject = f"{settings.name}: reminder, your shift on {day_label(day)} ({first})"
+            text = f"A reminder: on {day_label(day)} you are on\n{_lines(mine)}\n\nat {settings.place}."
+            out.append(Message(volunteer, "reminder", key, _one_line(subject),
+                               _letter(names.get(volunteer, ""), text, settings),
+                               calendar(settings, mine, [], volunteer, version, stamp), week, version))
     return out

@@ -6,6 +6,11 @@ and `send_pending` later sends whatever is still queued or failed, marking each
 row as it goes. A crash between the SMTP answer and the commit can resend one
 message (at least once, never zero times).
 
+Only one sender works at a time, whichever process it runs in (the app's
+background sender, `send-reminders` from cron): it holds the lease `LEASE`
+(`planner.store.leases`), renewed before every message, and stops when it
+has lost it. The database is never held while the SMTP server is talking.
+
 Plan notices compare a week's latest published version with the version
 volunteers were last told about, so a run after several quick re-publishes
 sends one notice with the net change.
@@ -14,21 +19,47 @@ sends one notice with the net change.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from planner.core.clock import center_now, utcnow
 from planner.core.domain import monday_of, volunteer_id_from_key, volunteer_key
 from planner.core.errors import NotifyError
+from planner.services import outbox
 from planner.services.mail import SmtpSettings, build_email, connect, smtp_settings
 from planner.services.notices import Message, plan_messages, reminder_messages
-from planner.store import audit, notifications, plans, roster
-from planner.store.db import Session, session
+from planner.store import audit, leases, notifications, plans, roster
+from planner.store.db import Session, after_commit, session
+from planner.store.notifications import Notification
 from planner.store.settings import load_settings
 
 log = logging.getLogger(__name__)
+
+LEASE = outbox.SENDER_LEASE
+# A sender renews its claim before each message, and an SMTP exchange times out long before this.
+LEASE_SECONDS = 300
+_ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Someone to call: a changed volunteer with no email address (coordinators only)."""
+
+    volunteer: str  # volunteer key
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Told:
+    """Who a publish tells: the changed volunteers emailed (by name), and the ones to call instead."""
+
+    queued: int = 0  # new messages in the outbox
+    emailed: tuple[str, ...] = ()
+    no_email: tuple[Contact, ...] = ()
 
 
 def _addressable(db: Session) -> dict[str, str]:
@@ -37,57 +68,80 @@ def _addressable(db: Session) -> dict[str, str]:
     return {key: names[key] for key in map(volunteer_key, roster.emails(db)) if key in names}
 
 
-def _queue(db: Session, messages: Iterable[Message], names: Mapping[str, str]) -> int:
+def _queue(db: Session, messages: Iterable[Message]) -> int:
+    """Queue each message (once per key); the sender is woken when the unit of work commits."""
     count = 0
     for m in messages:
-        if m.volunteer not in names:
-            log.info("no email address for %s: %s not queued", m.volunteer, m.kind)
-            continue
         count += notifications.queue(db, key=m.key, volunteer_id=volunteer_id_from_key(m.volunteer),
                                      kind=m.kind, subject=m.subject, body=m.body, ics=m.ics,
                                      week_start=m.week_start, plan_version=m.plan_version)
+    if count:
+        after_commit(db, outbox.wake)
     return count
 
 
-def queue_plan_notices(db: Session, week_start: date, now_local: datetime | None = None) -> int:
-    """Queue notices for the week's latest published version; returns how many were new.
+def queue_plan_notices(db: Session, week_start: date, now_local: datetime | None = None) -> Told:
+    """Queue notices for the week's latest published version: who is emailed, and who has no email.
 
-    Call it right after publishing (same unit of work) or let `send-reminders` catch up.
+    Call it right after publishing (same unit of work) or let the sender catch up.
     """
     settings = load_settings(db)
     versions = plans.list_versions(db, week_start)
     if not versions or versions[-1].version is None:
-        return 0
+        return Told()
     latest = versions[-1]
     told = notifications.last_notified_version(db, week_start)
     if told == latest.version:
-        return 0
+        return Told()
     before = next((v.assignments for v in versions if v.version == told), None)
     now_local = now_local or center_now(settings.timezone)
-    names = _addressable(db)
-    return _queue(db, plan_messages(settings, week_start, latest.version, before, latest.assignments,
-                                    now_local, names, datetime.now(UTC)), names)
+    names = roster.names(db)  # erased people are not in it, and not told
+    reachable = _addressable(db)
+    messages = [m for m in plan_messages(settings, week_start, latest.version, before, latest.assignments,
+                                         now_local, names, datetime.now(UTC)) if m.volunteer in names]
+    queued = _queue(db, [m for m in messages if m.volunteer in reachable])
+    unreachable = [m.volunteer for m in messages if m.volunteer not in reachable]
+    phones = roster.phones(db, map(volunteer_id_from_key, unreachable))
+    for key in unreachable:
+        log.info("no email address for %s: %s notice not queued", key, week_start)
+    return Told(queued, tuple(names[m.volunteer] for m in messages if m.volunteer in reachable),
+                tuple(Contact(key, names[key], phones.get(volunteer_id_from_key(key), ""))
+                      for key in unreachable))
 
 
 def queue_upcoming(db: Session, now_local: datetime | None = None) -> int:
-    """Plan notices for every week from the current one on."""
+    """Plan notices for every week from the current one on; each week locked as a publish locks it."""
     settings = load_settings(db)
     now_local = now_local or center_now(settings.timezone)
-    weeks = plans.weeks_from(db, monday_of(now_local.date()))
-    return sum(queue_plan_notices(db, week, now_local) for week in weeks)
+    total = 0
+    for week in plans.weeks_from(db, monday_of(now_local.date())):
+        plans.lock_week(db, week)  # a publish of this week queues its own notices: one after the other
+        total += queue_plan_notices(db, week, now_local).queued
+    return total
 
 
-def queue_reminders(db: Session, today: date) -> int:
-    """Reminders for tomorrow's slots in the latest published plan; returns how many were new."""
+def queue_reminders(db: Session, now_local: datetime) -> int:
+    """Reminders for slots starting within the center's `reminder_hours`; returns how many were new."""
     settings = load_settings(db)
-    tomorrow = today + timedelta(days=1)
-    week = monday_of(tomorrow)
-    latest = plans.latest_published(db, week)
-    if latest is None or latest.version is None:
-        return 0
+    horizon = now_local + timedelta(hours=settings.reminder_hours)
+    published = {}
+    for week in sorted({monday_of(now_local.date()), monday_of(horizon.date())}):
+        latest = plans.latest_published(db, week)
+        if latest is not None and latest.version is not None:
+            published[week] = (latest.version, latest.assignments)
     names = _addressable(db)
-    return _queue(db, reminder_messages(settings, week, latest.version, latest.assignments, tomorrow, names,
-                                        datetime.now(UTC)), names)
+    return _queue(db, [m for m in reminder_messages(settings, published, now_local, names, datetime.now(UTC))
+                       if m.volunteer in names])
+
+
+def queue_due(now_local: datetime | None = None) -> tuple[int, int]:
+    """Plan notices for every upcoming week and the reminders due now: (notices, reminders) queued.
+
+    `now_local` is the center's wall-clock time (default: now). Committed before anything is sent.
+    """
+    with session() as db:
+        now_local = now_local or center_now(load_settings(db).timezone)
+        return queue_upcoming(db, now_local), queue_reminders(db, now_local)
 
 
 @dataclass(frozen=True)
@@ -99,43 +153,95 @@ class SendReport:
         return f"{self.sent} sent, {self.failed} failed"
 
 
-def send_pending(db: Session, now: datetime, settings: SmtpSettings | None = None) -> SendReport:
-    """Send every queued (or earlier failed) message; failures are marked, logged and retried next run.
+def _reason(err: Exception) -> tuple[str, bool]:
+    """(why, for good): a 5xx answer is final (retrying sends the same thing); anything else may pass later.
 
-    `now` is naive UTC. Raises NotifyError, before touching any row, when SMTP is not configured.
+    Addresses are masked: the outbox shows names, never contact details.
+    """
+    code, text = None, str(err)
+    if isinstance(err, smtplib.SMTPRecipientsRefused) and err.recipients:
+        code, answer = next(iter(err.recipients.values()))
+        text = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+    elif isinstance(err, smtplib.SMTPResponseException):
+        code = err.smtp_code
+        text = err.smtp_error.decode("utf-8", "replace") if isinstance(err.smtp_error, bytes) else str(
+            err.smtp_error)
+    text = _ADDRESS.sub("(address)", " ".join(text.split()))
+    if code is None:
+        return text, False
+    return f"refused by the mail server: {code} {text}", 500 <= code < 600
+
+
+def _holds(holder: str) -> bool:
+    """Renew the sender's lease; False when another sender took it over."""
+    with session() as db:
+        return leases.take(db, LEASE, holder, utcnow(), LEASE_SECONDS)
+
+
+def _mark(item: Notification, error: str | None, now: datetime, give_up: bool = False) -> None:
+    with session() as db:
+        if error is None:
+            notifications.mark_sent(db, item.id, now)
+        else:
+            notifications.mark_failed(db, item.id, error, now, give_up=give_up)
+
+
+def send_pending(holder: str, settings: SmtpSettings | None = None,
+                 stop: Callable[[], bool] = lambda: False, now: datetime | None = None) -> SendReport:
+    """Send every queued message, and failed ones whose pause is over, while `holder` holds the lease.
+
+    Each message: renew the lease and check the row is still to be sent (one
+    short unit of work), send it, mark it (another). A 5xx refusal is marked
+    failed for good (the Outbox retries it); other failures are tried again
+    after a pause (`notifications.pause_after`). Stops between messages when
+    `stop()` says so or the lease was lost. `now` is naive UTC (default: now).
+    Raises NotifyError, before touching any row, when SMTP is not configured.
     """
     settings = settings or smtp_settings()
     if settings is None:
         raise NotifyError("PLANNER_SMTP_HOST: not set, so no email can be sent (messages stay queued)")
-    todo = notifications.pending(db)
-    if not todo:
+    fixed = now
+
+    def clock() -> datetime:
+        return fixed or utcnow()
+
+    with session(readonly=True) as db:
+        todo = notifications.pending(db, clock())
+        addresses = roster.emails(db, {t.volunteer_id for t in todo})
+    if not todo or not _holds(holder):
         return SendReport()
     try:
         server = connect(settings)
     except (OSError, smtplib.SMTPException) as err:
-        error = f"cannot connect to {settings.host}:{settings.port}: {err}"
+        error = f"cannot connect to {settings.host}:{settings.port}: {_reason(err)[0]}"
         log.warning("%s; %d messages kept for the next run", error, len(todo))
-        for item in todo:
-            notifications.mark_failed(db, item.id, error, now)
+        with session() as db:
+            for item in todo:
+                if notifications.is_pending(db, item.id):
+                    notifications.mark_failed(db, item.id, error, clock())
         return SendReport(failed=len(todo))
     sent = failed = 0
-    addresses = roster.emails(db, {t.volunteer_id for t in todo})
     try:
         for item in todo:
+            if stop() or not _holds(holder):
+                break
+            with session(readonly=True) as db:
+                if not notifications.is_pending(db, item.id):
+                    continue  # sent, or retried and sent, meanwhile
             to = addresses.get(item.volunteer_id, "")
             if not to:
-                notifications.mark_failed(db, item.id, "no email address (erased or removed)", now,
-                                          give_up=True)
+                _mark(item, "no email address (erased or removed)", clock(), give_up=True)
                 failed += 1
                 continue
             try:
-                server.send_message(build_email(item, to, settings.sender, now))
+                server.send_message(build_email(item, to, settings.sender, clock()))
             except (OSError, smtplib.SMTPException, ValueError) as err:
-                log.warning("message %s (%s) failed: %s", item.id, item.key, err)
-                notifications.mark_failed(db, item.id, str(err), now)
+                reason, final = _reason(err)
+                log.warning("message %s (%s) failed: %s", item.id, item.kind, reason)
+                _mark(item, reason, clock(), give_up=final)
                 failed += 1
             else:
-                notifications.mark_sent(db, item.id, now)
+                _mark(item, None, clock())
                 sent += 1
     finally:
         try:
@@ -143,22 +249,37 @@ def send_pending(db: Session, now: datetime, settings: SmtpSettings | None = Non
         except (OSError, smtplib.SMTPException):
             server.close()
     if sent or failed:
-        audit.record(db, "notify", "email sent", "notifications", f"{sent} sent, {failed} failed")
+        with session() as db:
+            audit.record(db, "notify", "email sent", "notifications", f"{sent} sent, {failed} failed")
     return SendReport(sent, failed)
 
 
-def queue_due(today: date | None = None) -> tuple[int, int, date]:
-    """Plan notices for every upcoming week and reminders for the day after `today` (the center's today).
+@dataclass(frozen=True)
+class Round:
+    """One round of a sender: what it queued, and what it sent (None: email is not configured)."""
 
-    (notices queued, reminders queued, the day reminded from); committed before anything is sent.
+    notices: int = 0
+    reminders: int = 0
+    report: SendReport | None = None
+    busy: bool = False  # another sender holds the lease: this one did nothing
+
+
+def run_round(holder: str, *, queue: bool = True, now_local: datetime | None = None,
+              stop: Callable[[], bool] = lambda: False) -> Round:
+    """Take (or renew) the sender's lease, queue what is due (`queue`), send what is pending.
+
+    Raises NotifyError when the SMTP settings are wrong (a bad port, no sender address).
     """
-    with session() as db:
-        local_now = center_now(load_settings(db).timezone)
-        today = today or local_now.date()
-        return queue_upcoming(db, local_now), queue_reminders(db, today), today
+    if not _holds(holder):
+        return Round(busy=True)
+    notices, reminders = queue_due(now_local) if queue else (0, 0)
+    settings = smtp_settings()
+    if settings is None:
+        return Round(notices, reminders)
+    return Round(notices, reminders, send_pending(holder, settings, stop))
 
 
-def send_all() -> SendReport:
-    """Send everything pending; raises NotifyError (nothing marked) when email is not configured."""
+def release(holder: str) -> None:
+    """Give the sender's lease up, so another process's sender can start at once."""
     with session() as db:
-        return send_pending(db, utcnow())
+        leases.release(db, LEASE, holder)

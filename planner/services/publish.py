@@ -18,6 +18,7 @@ from planner.core.errors import PlanError
 from planner.core.problem import Assignment
 from planner.core.validate import measure
 from planner.services import notify
+from planner.services.notify import Told
 from planner.services.week import build_problem
 from planner.store import plans
 from planner.store.db import Session, session
@@ -28,7 +29,7 @@ from planner.store.plans import PlanVersion
 class Published:
     version: PlanVersion
     previous: PlanVersion | None
-    notices: int  # messages queued for volunteers whose shifts changed
+    told: Told = Told()  # who is emailed about their changes, and who has no email (to call)
 
 
 def publish_key(week_start: date, based_on: int | None, assignments: Sequence[Assignment]) -> str:
@@ -55,7 +56,7 @@ def publish_in(db: Session, week_start: date, assignments: Sequence[Assignment],
                                         unfilled=unfilled, below_target=below, actor=actor, why=why,
                                         key=publish_key(week_start, based_on, assignments))
     if previous is not None and version.version == previous.version:
-        return Published(version, None, 0)  # the same request again: already published and told
+        return Published(version, None)  # the same request again: already published and told
     return Published(version, previous, notify.queue_plan_notices(db, week_start))
 
 
@@ -89,7 +90,7 @@ def publish_plan(week_start: date, assignments: Sequence[Assignment] | None, *, 
         key = publish_key(week_start, based_on, assignments)
         already = plans.published_by_key(db, key, week_start)
         if already is not None:
-            return Published(already, None, 0)
+            return Published(already, None)
         if fresh:
             unfilled, below = counts(db, week_start, assignments)
             plans.save_draft(db, week_start, assignments, status=status, unfilled=unfilled,
@@ -104,5 +105,5 @@ def latest_version(week_start: date) -> int | None:
         return latest.version if latest else None
 
 
-__all__ = ["PlanError", "Published", "counts", "latest_version", "publish", "publish_in", "publish_key",
-           "publish_plan"]
+__all__ = ["PlanError", "Published", "Told", "counts", "latest_version", "publish", "publish_in",
+           "publish_key", "publish_plan"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -157,6 +157,11 @@ def unit(db: Session | None = None, *, readonly: bool = False) -> Iterator[Sessi
     else:
         with session(readonly=readonly) as own:
             yield own
+
+
+def after_commit(db: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once the unit of work `db` has committed (not when it rolls back)."""
+    event.listen(db, "after_commit", lambda _session: callback(), once=True)
 
 
 @contextmanager

@@ -61,6 +61,7 @@ class CenterSettingsRow(Base):
     meal_min: Mapped[int] = mapped_column(Integer)
     meal_target: Mapped[int] = mapped_column(Integer)
     show_team_first_names: Mapped[bool] = mapped_column(Boolean, default=False)
+    reminder_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     # Optimistic locking (issue 7): bumped by every UPDATE; a save that read another value is stale.
     row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": row_version}
@@ -300,4 +301,34 @@ class AttendanceRow(Base):
     no_show: Mapped[bool] = mapped_column(Boolean, default=False)
     corrected_by: Mapped[str | None] = mapped_column(String(40))
     corrected_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LeaseRow(Base):
+    """A job only one process may do at a time (sending email): who holds it, and until when.
+
+    The holder renews `expires_at` while it works; once it has passed, another
+    process may take the job over (the holder died without releasing it).
+    """
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(100))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class FeedTokenRow(Base):
+    """A private calendar feed: a volunteer's own shifts, or the center's (a coordinator account's).
+
+    Only the SHA-256 of the token is kept; the token itself is shown once, when it is made.
+    One feed per owner: making a new one replaces (and so revokes) the old one.
+    """
+
+    __tablename__ = "feed_tokens"
+    __table_args__ = (CheckConstraint("(volunteer_id IS NULL) <> (user_id IS NULL)", name="owner"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"),
+                                                     unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

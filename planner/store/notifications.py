@@ -8,7 +8,7 @@ what to queue and does the sending; this module only keeps the rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,14 @@ from planner.store.models import NotificationRow
 KINDS = ("publish", "change", "cancel", "reminder")
 # After this many failed attempts a message stays `failed` (and listed) but is no longer retried.
 MAX_ATTEMPTS = 10
+# A failed message waits before its next try: 1 minute after the first failure, doubling, so the last try
+# comes about 8.5 hours after the first and a mail server that is down for a while loses nothing.
+FIRST_PAUSE = timedelta(minutes=1)
+
+
+def pause_after(attempts: int) -> timedelta:
+    """How long a message that failed `attempts` times waits before the next try (none before the first)."""
+    return FIRST_PAUSE * 2 ** (attempts - 1) if attempts > 0 else timedelta(0)
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,11 @@ class Notification:
     def volunteer_id(self) -> int:
         return int(self.volunteer[1:])
 
+    @property
+    def gave_up(self) -> bool:
+        """Failed for good (refused by the mail server, or tried too often): only a retry sends it."""
+        return self.status == "failed" and self.attempts >= MAX_ATTEMPTS
+
 
 def _notification(row: NotificationRow) -> Notification:
     return Notification(row.id, row.key, volunteer_key(row.volunteer_id), row.kind, row.week_start,
@@ -64,17 +77,25 @@ def queue(db: Session, *, key: str, volunteer_id: int, kind: str, subject: str, 
     return True
 
 
-def pending(db: Session) -> list[Notification]:
-    """Queued and failed messages still to be tried, oldest first.
+def _to_try():  # noqa: ANN202 - a SQLAlchemy condition
+    return NotificationRow.status.in_(("queued", "failed")) & (NotificationRow.attempts < MAX_ATTEMPTS)
 
-    On PostgreSQL the rows are locked (skipping locked ones), so two overlapping
-    runs never send the same message twice.
+
+def pending(db: Session, now: datetime) -> list[Notification]:
+    """Queued messages, and failed ones whose pause (`pause_after`) is over at `now`, oldest first.
+
+    Only the holder of the sender's lease sends (`planner.services.notify`), so
+    two processes never work through this list at once.
     """
-    query = (select(NotificationRow)
-             .where(NotificationRow.status.in_(("queued", "failed")), NotificationRow.attempts < MAX_ATTEMPTS)
-             .order_by(NotificationRow.created_at, NotificationRow.id)
-             .with_for_update(skip_locked=True))
-    return [_notification(r) for r in db.scalars(query)]
+    query = select(NotificationRow).where(_to_try()).order_by(NotificationRow.created_at, NotificationRow.id)
+    return [_notification(r) for r in db.scalars(query)
+            if r.last_attempt_at is None or r.last_attempt_at + pause_after(r.attempts) <= now]
+
+
+def is_pending(db: Session, notification_id: int) -> bool:
+    """Still to be tried (not sent meanwhile, nor given up)."""
+    return db.scalar(select(NotificationRow.id).where(NotificationRow.id == notification_id, _to_try())) \
+        is not None
 
 
 def mark_sent(db: Session, notification_id: int, now: datetime) -> None:
@@ -92,6 +113,29 @@ def mark_failed(db: Session, notification_id: int, error: str, now: datetime, *,
     row.attempts = MAX_ATTEMPTS if give_up else row.attempts + 1
     row.last_error = error[:500]
     db.flush()
+
+
+def get(db: Session, notification_id: int) -> Notification | None:
+    row = db.get(NotificationRow, notification_id)
+    return _notification(row) if row is not None else None
+
+
+def retry(db: Session, notification_id: int | None = None) -> int:
+    """Queue failed messages again with a fresh count of attempts (one, or all when no id); how many."""
+    query = select(NotificationRow).where(NotificationRow.status == "failed")
+    if notification_id is not None:
+        query = query.where(NotificationRow.id == notification_id)
+    rows = list(db.scalars(query.with_for_update()))
+    for row in rows:
+        row.status, row.attempts = "queued", 0
+    db.flush()
+    return len(rows)
+
+
+def counts(db: Session) -> dict[str, int]:
+    """Messages per status."""
+    rows = db.execute(select(NotificationRow.status, func.count()).group_by(NotificationRow.status))
+    return {status: count for status, count in rows}
 
 
 def list_notifications(db: Session, *, status: str | None = None, limit: int = 500) -> list[Notification]:

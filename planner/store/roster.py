@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import Session
 
 from planner.core.domain import (
@@ -30,6 +30,7 @@ from planner.store import audit
 from planner.store.models import (
     CancellationRow,
     ExceptionRow,
+    FeedTokenRow,
     NotificationRow,
     PinRow,
     PreferenceRow,
@@ -120,10 +121,20 @@ def names(db: Session) -> dict[str, str]:
 
 def emails(db: Session, volunteer_ids: Iterable[int] | None = None) -> dict[int, str]:
     """Email by volunteer id, of people not erased who have one (only `volunteer_ids` when given)."""
-    query = _live().where(VolunteerRow.email.is_not(None))
+    return _contacts(db, "email", volunteer_ids)
+
+
+def phones(db: Session, volunteer_ids: Iterable[int] | None = None) -> dict[int, str]:
+    """Phone by volunteer id, of people not erased who have one (only `volunteer_ids` when given)."""
+    return _contacts(db, "phone", volunteer_ids)
+
+
+def _contacts(db: Session, field: str, volunteer_ids: Iterable[int] | None) -> dict[int, str]:
+    column = getattr(VolunteerRow, field)
+    query = _live().where(column.is_not(None))
     if volunteer_ids is not None:
         query = query.where(VolunteerRow.id.in_(set(volunteer_ids)))
-    return {r.id: r.email.strip() for r in db.scalars(query) if r.email and r.email.strip()}
+    return {r.id: getattr(r, field).strip() for r in db.scalars(query) if (getattr(r, field) or "").strip()}
 
 
 def is_empty(db: Session) -> bool:
@@ -218,6 +229,7 @@ def erase_volunteer(db: Session, volunteer_id: int, actor: str | None = None) ->
         db.delete(pin)
     for user in db.scalars(select(UserRow).where(UserRow.volunteer_id == volunteer_id)):
         db.delete(user)
+    db.execute(delete(FeedTokenRow).where(FeedTokenRow.volunteer_id == volunteer_id))  # their calendar feed
     # Free text and stored messages may name the person; the counts stay.
     db.execute(update(CancellationRow).where(CancellationRow.volunteer_id == volunteer_id).values(reason=""))
     db.execute(update(NotificationRow).where(NotificationRow.volunteer_id == volunteer_id)

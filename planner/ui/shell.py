@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import streamlit as st
 
@@ -18,7 +17,7 @@ log = logging.getLogger(__name__)
 @st.cache_resource(show_spinner="Preparing the database...")
 def _startup() -> bool:
     """Once per server process: migrate the database, seed the demo center in demo mode."""
-    maintenance.init_db() if os.environ.get("PLANNER_DEMO") == "1" else maintenance.upgrade()
+    maintenance.start_up()
     return True
 
 
