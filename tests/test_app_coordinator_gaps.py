@@ -9,7 +9,7 @@ from planner.services import gaps
 from planner.services.gaps import cancel_in
 from planner.store import cancellations, db, plans
 from planner.store.roster import get_volunteer
-from tests.apptest import open_app
+from tests.apptest import messages, open_app
 from tests.fixtures.browser import publish_demo_week
 
 PAGE = "pages/coordinator/gaps.py"
@@ -58,7 +58,7 @@ def test_mark_a_cancellation_then_apply_the_first_suggestion(demo_db):
     # Before anything is published: how to reach them, and a confirmation.
     with db.session() as s:
         them = get_volunteer(s, int(chosen[1:]))
-    asked = unescape(at.info[0].value)
+    asked = next(m for m in messages(at, "info") if m.startswith("Ask "))
     assert asked.startswith(f"Ask {them.name} first: ") and (them.phone or them.email or "no phone") in asked
     with db.session() as s:
         assert cancellations.open_gaps(s, week) == [gap], "nothing published before the confirmation"
