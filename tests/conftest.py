@@ -7,6 +7,7 @@ import pytest
 pytest_plugins = [
     "tests.fixtures.postgres",
     "tests.fixtures.browser",
+    "tests.fixtures.smtp",
 ]
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import email
-import socket
 from collections.abc import Iterator
 from datetime import date, datetime
 from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
 from planner.cli import main
@@ -19,55 +16,10 @@ from planner.core.problem import Assignment
 from planner.services import mail, notices, notify
 from planner.store import db, notifications, plans
 from planner.store.roster import add_volunteer
+from tests.fixtures.smtp import SmtpServer
 
 WEEK = date(2026, 12, 7)  # Monday; the default center opens Fri-Sun
 NOW = datetime(2026, 12, 1, 8, 0)  # center-local, before the week
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-class SmtpServer:
-    def __init__(self, port: int) -> None:
-        self.port, self.inbox = port, Inbox()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=port)
-
-    def start(self) -> SmtpServer:
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        self.controller.stop()
-
-
-@pytest.fixture
-def smtp_port(monkeypatch: pytest.MonkeyPatch) -> int:
-    port = _free_port()
-    monkeypatch.setenv("PLANNER_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("PLANNER_SMTP_PORT", str(port))
-    monkeypatch.setenv("PLANNER_SMTP_FROM", "center@example.org")
-    for name in ("PLANNER_SMTP_USER", "PLANNER_SMTP_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-    return port
-
-
-@pytest.fixture
-def smtp(smtp_port: int) -> Iterator[SmtpServer]:
-    server = SmtpServer(smtp_port).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -98,6 +98,8 @@ class CenterSettings:
     meal_target: int = 1
     # Issue 6: volunteers see only counts unless the coordinator turns this on.
     show_team_first_names: bool = False
+    # Issue 12: people may sign in by a link emailed to the address on their roster record.
+    email_sign_in: bool = False
 
     @property
     def show_first_names(self) -> bool:
