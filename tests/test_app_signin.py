@@ -11,12 +11,14 @@ from streamlit.testing.v1 import AppTest
 from planner.present.text import unescape
 from planner.services import sessions
 from planner.ui.session import NOTICE_KEY, USER_KEY
-from tests.apptest import APP, ROLES, CookieJar, open_app, pages, signed_in
+from tests.apptest import APP, ROLES, ROOT, CookieJar, open_app, pages, signed_in
 
 COORDINATOR_PAGES = pages("coordinator")
 VOLUNTEER_PAGES = pages("volunteer")
 LEADERSHIP_PAGES = pages("leadership")
 ALL_PAGES = COORDINATOR_PAGES + VOLUNTEER_PAGES + LEADERSHIP_PAGES
+# No role gate: reached by invitation and sign-in links; each shows nothing without a working token.
+PUBLIC_PAGES = pages("public")
 # Who may open which pages (the what-if page is for leadership and coordinators alike).
 ALLOWED = {"coordinator": COORDINATOR_PAGES + LEADERSHIP_PAGES, "leadership": LEADERSHIP_PAGES,
            "volunteer": VOLUNTEER_PAGES}
@@ -168,3 +170,25 @@ def test_an_expired_session_shows_no_data_on_a_deep_link(demo_db):
     at.switch_page("pages/coordinator/roster.py").run()
     _shows_sign_in_only(at)
     assert "@" not in _texts(at)
+
+
+def test_every_page_folder_is_a_role_or_public():
+    """A new folder of pages must be added to the loops above, on purpose."""
+    folders = {p.name for p in (ROOT / "pages").iterdir() if p.is_dir() and not p.name.startswith("__")}
+    assert folders == {*ROLES, "public"}
+    assert PUBLIC_PAGES == ["pages/public/join.py", "pages/public/sign_in_link.py"]
+
+
+@pytest.mark.parametrize("username", [None, *ROLES])
+@pytest.mark.parametrize("page", PUBLIC_PAGES)
+def test_public_pages_show_nothing_without_a_working_token(demo_db, username, page):
+    at = open_app(username, page)
+    assert not at.exception, page
+    assert not at.dataframe and not at.table and not at.get("arrow_data_frame"), page
+    assert "@" not in _texts(at)
+    if username is not None:  # signed in: nothing to do here, and no form
+        assert not at.text_input and "logged in" in unescape(at.info[0].value)
+    elif page.endswith("sign_in_link.py"):
+        assert len(at.error) == 1 and not at.button
+    else:  # the join page without a link asks for the code on paper
+        assert [t.label for t in at.text_input][0] == "Invitation code"

@@ -57,8 +57,10 @@ def test_wrong_password_then_volunteer_refused_on_coordinator_page(streamlit_ser
     nav = page.locator("header")
     expect(nav.get_by_text("My availability")).to_be_visible()
     assert nav.get_by_text("Roster").count() == 0
-    # Typing a coordinator page's URL loads the app anew: the page answers with the sign-in, no data.
+    # Typing a coordinator page's URL loads the app anew, still signed in (the cookie): a refusal, no data.
     page.goto(f"{streamlit_server.url}/plan")
     page.wait_for_selector(APP)
-    expect(page.get_by_label("Username", exact=True)).to_be_visible()
+    expect(page.get_by_text("This page is for Coordinator accounts.")).to_be_visible()
+    assert page.get_by_label("Username", exact=True).count() == 0
+    assert page.locator("[data-testid='stTable']").count() == 0
     page.screenshot(path=artifacts / "volunteer-deep-link.png", full_page=True)

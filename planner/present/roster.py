@@ -157,7 +157,7 @@ def invite_summary(invited: Sequence[str], skipped: Sequence[str], waiting: str 
     parts = []
     if invited:
         done = "queued for" if waiting else "emailed to"
-        parts.append(f"Invitation {done} {plural(len(invited), 'volunteer')}: {', '.join(invited)}.")
+        parts.append(f"Invitation {done} {plural(len(invited), 'volunteer')} ({', '.join(invited)}).")
     if waiting:
         parts.append(f"Not sent yet: {waiting}")
     if skipped:
