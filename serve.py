@@ -6,6 +6,6 @@ it with uvicorn; `make run` and the browser tests start the app this way.
 
 import streamlit as st
 
-from planner.ui.web import MIDDLEWARE, ROUTES
+from planner.ui.web import MIDDLEWARE, ROUTES, lifespan
 
-app = st.App("app.py", routes=ROUTES, middleware=MIDDLEWARE)
+app = st.App("app.py", routes=ROUTES, middleware=MIDDLEWARE, lifespan=lifespan)

@@ -83,7 +83,8 @@ class CookieJar:
     cookies: dict[str, str] = field(default_factory=dict)
     last: Response | None = None
 
-    def get(self, url: str, *, site: str | None = "same-origin", scheme: str = "http") -> Response:
+    def get(self, url: str, *, site: str | None = "same-origin", scheme: str = "http",
+            origin: str | None = None) -> Response:
         """GET one of the planner's own routes (`planner.ui.web.ROUTES`) as the browser would."""
         from starlette.requests import Request
 
@@ -94,6 +95,8 @@ class CookieJar:
         headers = [(b"host", b"testserver")]
         if site is not None:
             headers.append((b"sec-fetch-site", site.encode()))
+        if origin is not None:
+            headers.append((b"origin", origin.encode()))
         if self.cookies:
             headers.append((b"cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()).encode()))
         scope = {"type": "http", "method": "GET", "scheme": scheme, "server": ("testserver", 80),

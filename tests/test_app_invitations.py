@@ -278,6 +278,19 @@ def test_an_idle_cookie_session_expires_in_the_open_page_and_on_a_reload(demo_db
         assert [e.detail for e in audit.recent(s, action="session ended")] == ["expired"]
 
 
+def test_a_tampered_or_foreign_cookie_signs_nobody_in(demo_db, monkeypatch):
+    browser, at = _signed_in_browser(monkeypatch, "coordinator")
+    assert at.title[0].value == "Plan the week"
+    value = browser.cookies[sessions.COOKIE_NAME]
+    session_id, signature = value.split(".")
+    for bad in (f"{session_id[:-1]}{'B' if session_id[-1] == 'A' else 'A'}.{signature}", f"{session_id}.x",
+                "coordinator", ""):
+        browser.cookies[sessions.COOKIE_NAME] = bad
+        at = browser.open(monkeypatch)
+        assert not at.exception and USER_KEY not in at.session_state and not at.info, bad
+        assert [t.label for t in at.text_input][:2] == ["Username", "Password"]
+
+
 def test_a_reload_after_expiry_says_so(demo_db, monkeypatch):
     browser, _ = _signed_in_browser(monkeypatch, "volunteer")
     _age_sessions(sessions.IDLE.total_seconds() / 60 + 1)

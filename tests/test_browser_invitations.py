@@ -109,3 +109,15 @@ def test_an_invited_volunteer_joins_by_the_emailed_link_and_stays_signed_in(
     expect(page.get_by_text("This invitation does not work: it was used already")).to_be_visible()
     assert page.get_by_label("Password", exact=True).count() == 0
     context.close()
+
+
+def test_a_link_opened_first_after_a_restart_reaches_the_join_page(fresh_streamlit_server, app_page):
+    """Emailed links are often the first request a restarted server gets."""
+    page = app_page
+    page.goto(f"{fresh_streamlit_server.url}/join?token=not-a-real-token")
+    page.wait_for_selector(APP)
+    expect(page.get_by_role("heading", name="Join the volunteer planner")).to_be_visible()
+    expect(page.get_by_text("This invitation does not work")).to_be_visible()
+    assert page.get_by_role("dialog", name="Page not found").count() == 0
+    expect(page).to_have_url(re.compile(r"/join\?token=not-a-real-token$"))
+    assert page.get_by_label("Password", exact=True).count() == 0

@@ -212,3 +212,10 @@ def test_erasing_a_volunteer_removes_their_invitations(url, smtp):
     with pytest.raises(InvitationError):
         invitations.check(token=token)
     assert "Ana" not in _statuses()
+
+
+def test_the_audit_page_files_the_new_actions_under_their_kind():
+    from planner.present.audit import audit_kind
+
+    assert [audit_kind(a) for a in ("invitation sent", "joined")] == ["Invitations"] * 2
+    assert [audit_kind(a) for a in ("session ended", "sign-in link sent")] == ["Sign-ins"] * 2

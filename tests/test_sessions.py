@@ -185,6 +185,15 @@ def test_the_routes_refuse_requests_other_sites_start(url, site):
     assert sessions.resume(jar.cookies[sessions.COOKIE_NAME]).status == "ok"
 
 
+def test_without_sec_fetch_site_a_foreign_origin_is_refused(url):
+    """An older browser sends no Sec-Fetch-Site; its Origin (when it sends one) must be this host."""
+    ticket = sessions.issue_ticket(_user_id("ana"), None)
+    assert CookieJar().get(f"/auth/session?ticket={ticket}", site=None,
+                           origin="https://evil.example").status_code == 403
+    response = CookieJar().get(f"/auth/session?ticket={ticket}", site=None, origin="http://testserver")
+    assert response.status_code == 303 and b"set-cookie" in dict(response.raw_headers)
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     ("/roster", "/roster"), ("/join?token=abc", "/join?token=abc"), (None, "/"), ("", "/"),
     ("https://evil.example/", "/"), ("//evil.example", "/"), ("/\\evil.example", "/"),

@@ -15,6 +15,7 @@ when the password changes or the account is erased.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -137,26 +138,25 @@ def resume(cookie: object, now: datetime | None = None) -> Resumed:
     return Resumed("ok", account, stored.id, stored.created_at, stored.kiosk)
 
 
-def end(cookie: object, reason: str = "logout", actor: str | None = None) -> None:
-    """End the cookie's session (logout); nothing for a cookie that names none."""
+def _change(cookie: object, change: Callable[[Session, int], object]) -> None:
+    """Apply `change` to the session the cookie names; nothing for a cookie that names none."""
     id_hash = _find(cookie)
     if id_hash is None:
         return
     with session() as db:
         stored = sessions.find_session(db, id_hash)
         if stored is not None:
-            sessions.end_session(db, stored.id, utcnow(), reason, actor)
+            change(db, stored.id)
+
+
+def end(cookie: object, reason: str = "logout", actor: str | None = None) -> None:
+    """End the cookie's session (logout)."""
+    _change(cookie, lambda db, session_id: sessions.end_session(db, session_id, utcnow(), reason, actor))
 
 
 def set_kiosk(cookie: object, on: bool) -> None:
     """Keep kiosk mode with the session, so reloading the center's tablet stays the kiosk."""
-    id_hash = _find(cookie)
-    if id_hash is None:
-        return
-    with session() as db:
-        stored = sessions.find_session(db, id_hash)
-        if stored is not None:
-            sessions.set_kiosk(db, stored.id, on)
+    _change(cookie, lambda db, session_id: sessions.set_kiosk(db, session_id, on))
 
 
 # ---------------------------------------------------------------- sign-in links by email

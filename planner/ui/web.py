@@ -13,6 +13,8 @@ one-time tickets in their addresses reach no log.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -20,6 +22,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
+from streamlit.runtime.pages_manager import PagesManager
 
 from planner.services import sessions
 
@@ -132,3 +135,16 @@ ROUTES: list[BaseRoute] = [
     Route("/auth/signout", auth_signout, methods=["GET"]),
 ]
 MIDDLEWARE = [Middleware(SecurityHeaders)]
+
+
+@asynccontextmanager
+async def lifespan(_app: Any) -> AsyncIterator[None]:
+    """At start-up: pages come from `st.navigation` alone, as they do once `app.py` has run.
+
+    Until then Streamlit takes the `pages/` folder for its legacy page list, in
+    which `/join` does not exist: the first link opened after a restart (an
+    emailed invitation) showed "Page not found" and lost its page. `st.navigation`
+    sets this same flag on its first run.
+    """
+    PagesManager.uses_pages_directory = False
+    yield
