@@ -291,6 +291,23 @@ def test_a_tampered_or_foreign_cookie_signs_nobody_in(demo_db, monkeypatch):
         assert [t.label for t in at.text_input][:2] == ["Username", "Password"]
 
 
+def test_a_store_that_cannot_answer_shows_no_page_but_ends_nothing(demo_db, monkeypatch):
+    browser, at = _signed_in_browser(monkeypatch, "coordinator", ROSTER)
+    real = sessions.resume
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(sessions, "resume", broken)
+    at.run()
+    assert not at.exception and not at.dataframe
+    assert messages(at, "info") == ["Signing in is not possible right now. Please try again in a minute."]
+    monkeypatch.setattr(sessions, "resume", real)
+    at.run()
+    assert at.title[0].value == "Roster"
+    assert sessions.resume(browser.cookies[sessions.COOKIE_NAME]).status == "ok"
+
+
 def test_a_reload_after_expiry_says_so(demo_db, monkeypatch):
     browser, _ = _signed_in_browser(monkeypatch, "volunteer")
     _age_sessions(sessions.IDLE.total_seconds() / 60 + 1)

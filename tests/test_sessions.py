@@ -303,3 +303,21 @@ def test_an_old_sign_in_link_is_refused(links_on, smtp):
         sessions.link_account(token)
     with pytest.raises(InvitationError):
         sessions.use_link(token, None)
+
+
+def test_security_headers_are_added_once_and_a_routes_own_value_stays():
+    import asyncio
+
+    sent: list[dict] = []
+
+    async def route(scope, receive, send):
+        await send({"type": "http.response.start", "status": 303,
+                    "headers": [(b"referrer-policy", b"no-referrer"), (b"location", b"/")]})
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(web.SecurityHeaders(route)({"type": "http"}, None, send))
+    headers = sent[0]["headers"]
+    assert [v for k, v in headers if k == b"referrer-policy"] == [b"no-referrer"]
+    assert {(b"x-frame-options", b"SAMEORIGIN"), (b"x-content-type-options", b"nosniff")} <= set(headers)

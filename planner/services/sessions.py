@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from planner.core.clock import utcnow
-from planner.core.errors import InvitationError
+from planner.core.errors import DatabaseBusy, InvitationError
 from planner.core.tokens import new_token, token_hash
 from planner.services import keys, linkmail
 from planner.store import accounts, audit, roster, sessions
@@ -53,7 +53,8 @@ MAX_AGE = _minutes("PLANNER_SESSION_MAX_MINUTES", 12 * 60)
 
 @dataclass(frozen=True)
 class Resumed:
-    """What a cookie says: `ok` (with the account), `expired`, `ended` (with the reason) or `none`."""
+    """What a cookie says: `ok` (with the account), `expired`, `ended` (with the reason) or `none`
+    (`error` is the page's own word for a store that could not answer)."""
 
     status: str
     account: Account | None = None
@@ -133,8 +134,11 @@ def resume(cookie: object, now: datetime | None = None) -> Resumed:
             sessions.end_session(db, stored.id, now, "expired")
         return Resumed("expired")
     if now - stored.last_seen_at >= TOUCH_EVERY:
-        with session() as db:
-            sessions.touch(db, stored.id, now)
+        try:
+            with session() as db:
+                sessions.touch(db, stored.id, now)
+        except DatabaseBusy:  # recorded on a later run; a busy moment must not sign anyone out
+            pass
     return Resumed("ok", account, stored.id, stored.created_at, stored.kiosk)
 
 

@@ -178,6 +178,7 @@ def _epoch(moment: Any) -> float:
 
 
 def _resume() -> sessions.Resumed | None:
+    """What the cookie says; status `error` when the store cannot say (nothing is ended for that)."""
     raw = _cookie()
     if raw is None:
         return None
@@ -186,7 +187,7 @@ def _resume() -> sessions.Resumed | None:
     except Exception:  # a store error: shown as the form's notice, never a traceback
         _log.exception("resuming the session failed")
         st.session_state[NOTICE_KEY] = "Signing in is not possible right now. Please try again in a minute."
-        return None
+        return sessions.Resumed("error")
 
 
 def _from_cookie() -> SessionUser | None:
@@ -210,6 +211,8 @@ def _from_cookie() -> SessionUser | None:
 def _still_valid(user: SessionUser) -> SessionUser | None:
     """A cookie session checked against the server on every run: ended elsewhere means ended here."""
     found = _resume()
+    if found is not None and found.status == "error":
+        return None  # this run shows the form and its notice; the next run tries again
     if found is None or found.status != "ok" or found.session_id != user.session_id or found.account is None:
         reason = (found.reason if found and found.status == "ended" else
                   "expired" if found and found.status == "expired" else "logout")

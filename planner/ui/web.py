@@ -43,7 +43,9 @@ class SecurityHeaders:
 
         async def with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *HEADERS]}
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}  # a route's own (stricter) value stays
+                message = {**message, "headers": headers + [h for h in HEADERS if h[0] not in present]}
             await send(message)
 
         await self.app(scope, receive, with_headers)
