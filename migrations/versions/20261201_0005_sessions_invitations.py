@@ -8,6 +8,8 @@ Every token (session id, ticket, link, printable code) is stored as its
 SHA-256 only. `notifications.kind` gains `invite` and `signin`: SQLite cannot
 alter a CHECK constraint, so that one table is rebuilt (nothing refers to it,
 so the rebuild cascades over nothing). The rest is new tables and plain ADD COLUMN.
+A downgrade drops the queued invitation and sign-in emails with the tables
+their links point into.
 """
 
 from collections.abc import Sequence

@@ -124,9 +124,9 @@ def remember_page(url_path: str) -> None:
     st.session_state[PAGE_KEY] = url_path
 
 
-def _local_path(url_path: str | None = None) -> str:
-    path = st.session_state.get(PAGE_KEY, "") if url_path is None else url_path
-    return "/" + str(path or "").lstrip("/")
+def _local_path() -> str:
+    """This page's address (`/roster`)."""
+    return "/" + str(st.session_state.get(PAGE_KEY) or "").lstrip("/")
 
 
 def follow_ticket(ticket: str, next_path: str | None = None) -> None:
