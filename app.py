@@ -2,7 +2,10 @@
 
 Routes with `st.navigation`. Every page is registered for every visitor (so a
 deep link always runs the page, whose role gate shows the sign-in or a
-refusal), but only the signed-in role's pages are visible in the menu.
+refusal), but only the signed-in role's pages are visible in the menu. The
+public pages (`pages/public/`: joining by invitation, an emailed sign-in link)
+have no role gate and are never in the menu; each shows nothing without a
+working token.
 """
 
 from __future__ import annotations
@@ -59,6 +62,11 @@ PAGES = (
     PageSpec("pages/volunteer/availability.py", "My availability", "availability",
              ":material/event_available:", ("volunteer",)),
 )
+# Reached only by the links in invitations and sign-in emails (and the join address on a printed code).
+PUBLIC_PAGES = (
+    PageSpec("pages/public/join.py", "Join", "join", ":material/person_add:", ()),
+    PageSpec("pages/public/sign_in_link.py", "Sign-in link", "sign-in-link", ":material/link:", ()),
+)
 
 
 def _navigation(role: str | None) -> st.Page:
@@ -69,7 +77,7 @@ def _navigation(role: str | None) -> st.Page:
         return st.navigation([st.Page("pages/coordinator/checkin.py", title="Check-in", url_path="checkin")],
                              position="hidden")
     pages += [st.Page(p.script, title=p.title, url_path=p.url_path, icon=p.icon,
-                      visibility="visible" if role in p.roles else "hidden") for p in PAGES]
+                      visibility="visible" if role in p.roles else "hidden") for p in PAGES + PUBLIC_PAGES]
     return st.navigation(pages, position="top" if role else "hidden")
 
 
@@ -77,6 +85,7 @@ def main() -> None:
     shell.ready()
     user = session.current_user()
     page = _navigation(user.role if user else None)
+    session.remember_page(page.url_path)
     if user is not None and not st.session_state.get(session.KIOSK_KEY):
         shell.signed_in_bar(user)
     shell.run(page)

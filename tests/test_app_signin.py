@@ -9,13 +9,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.present.text import unescape
+from planner.services import sessions
 from planner.ui.session import NOTICE_KEY, USER_KEY
-from tests.apptest import APP, ROLES, open_app, pages, signed_in
+from tests.apptest import APP, ROLES, ROOT, CookieJar, open_app, pages, signed_in
 
 COORDINATOR_PAGES = pages("coordinator")
 VOLUNTEER_PAGES = pages("volunteer")
 LEADERSHIP_PAGES = pages("leadership")
 ALL_PAGES = COORDINATOR_PAGES + VOLUNTEER_PAGES + LEADERSHIP_PAGES
+# No role gate: reached by invitation and sign-in links; each shows nothing without a working token.
+PUBLIC_PAGES = pages("public")
 # Who may open which pages (the what-if page is for leadership and coordinators alike).
 ALLOWED = {"coordinator": COORDINATOR_PAGES + LEADERSHIP_PAGES, "leadership": LEADERSHIP_PAGES,
            "volunteer": VOLUNTEER_PAGES}
@@ -72,15 +75,29 @@ def test_lock_out_after_repeated_failures(demo_db):
 @pytest.mark.parametrize(("username", "title"), [("coordinator", "Plan the week"),
                                                  ("leadership", "What if we opened more days?"),
                                                  ("volunteer", "My shifts")])
-def test_each_role_lands_on_its_page_and_can_log_out(demo_db, username, title):
+def test_each_role_lands_on_its_page_stays_over_a_reload_and_can_log_out(demo_db, monkeypatch, username,
+                                                                         title):
     at = _log_in(_app().run(), username, "demo")
+    assert not at.exception
+    assert [unescape(i.value) for i in at.info] == ["Signing you in..."]
+    assert USER_KEY not in at.session_state  # the page reloads signed in, by its cookie
+    browser = CookieJar()
+    assert browser.follow_page(at).status_code == 303
+    at = browser.open(monkeypatch)
     assert not at.exception
     assert at.title[0].value == title
     assert at.session_state[USER_KEY].role == username
+    at = browser.open(monkeypatch)  # a reload
+    assert at.title[0].value == title
     next(b for b in at.button if b.label == "Log out").click()
     at.run()
     _shows_sign_in_only(at)
     assert unescape(at.info[0].value) == "You are logged out."
+    response = browser.follow_page(at)  # the page sends the browser to drop its cookie
+    assert response.headers["location"] == "/?signed_out=logout"
+    assert sessions.COOKIE_NAME not in browser.cookies
+    at = browser.open(monkeypatch)
+    _shows_sign_in_only(at)
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
@@ -100,10 +117,13 @@ def test_every_page_refuses_every_wrong_role(demo_db, username, page):
     assert not at.title and not at.table and not at.get("download_button"), page
 
 
-def test_sign_in_after_deep_link_opens_that_page(demo_db):
+def test_sign_in_after_deep_link_opens_that_page(demo_db, monkeypatch):
     at = _app().run()
     at.switch_page("pages/coordinator/roster.py").run()
     at = _log_in(at, "coordinator", "demo")
+    browser = CookieJar()
+    assert browser.follow_page(at).headers["location"] == "/roster"
+    at = browser.open(monkeypatch, "pages/coordinator/roster.py")
     assert at.title[0].value == "Roster"
 
 
@@ -150,3 +170,25 @@ def test_an_expired_session_shows_no_data_on_a_deep_link(demo_db):
     at.switch_page("pages/coordinator/roster.py").run()
     _shows_sign_in_only(at)
     assert "@" not in _texts(at)
+
+
+def test_every_page_folder_is_a_role_or_public():
+    """A new folder of pages must be added to the loops above, on purpose."""
+    folders = {p.name for p in (ROOT / "pages").iterdir() if p.is_dir() and not p.name.startswith("__")}
+    assert folders == {*ROLES, "public"}
+    assert PUBLIC_PAGES == ["pages/public/join.py", "pages/public/sign_in_link.py"]
+
+
+@pytest.mark.parametrize("username", [None, *ROLES])
+@pytest.mark.parametrize("page", PUBLIC_PAGES)
+def test_public_pages_show_nothing_without_a_working_token(demo_db, username, page):
+    at = open_app(username, page)
+    assert not at.exception, page
+    assert not at.dataframe and not at.table and not at.get("arrow_data_frame"), page
+    assert "@" not in _texts(at)
+    if username is not None:  # signed in: nothing to do here, and no form
+        assert not at.text_input and "logged in" in unescape(at.info[0].value)
+    elif page.endswith("sign_in_link.py"):
+        assert len(at.error) == 1 and not at.button
+    else:  # the join page without a link asks for the code on paper
+        assert [t.label for t in at.text_input][0] == "Invitation code"

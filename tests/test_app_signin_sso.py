@@ -13,7 +13,7 @@ from planner.store import accounts, audit, db
 from planner.store.roster import get_volunteer
 from planner.ui import session as ui_session
 from planner.ui.session import NOTICE_KEY, USER_KEY
-from tests.apptest import APP
+from tests.apptest import APP, CookieJar
 
 SECRETS = {
     "auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s" * 32,
@@ -84,8 +84,9 @@ def test_a_volunteer_signs_in_by_the_email_on_their_record(demo_db, sso):
     assert "is not shown" in unescape(at.error[0].value) and not at.dataframe
 
 
-def test_an_unknown_identity_is_refused_and_local_sign_in_still_works(demo_db, sso):
-    at = _app({"is_logged_in": True, "email": "coordinator@elsewhere.example"}).run()
+def test_an_unknown_identity_is_refused_and_local_sign_in_still_works(demo_db, sso, monkeypatch):
+    identity = {"is_logged_in": True, "email": "coordinator@elsewhere.example"}
+    at = _app(identity).run()
     assert not at.exception
     assert USER_KEY not in at.session_state
     assert "has no access to the planner" in unescape(at.error[0].value)
@@ -100,6 +101,9 @@ def test_an_unknown_identity_is_refused_and_local_sign_in_still_works(demo_db, s
     at.text_input[1].input("demo")
     next(b for b in at.button if b.label == "Log in").click()
     at.run()
+    browser = CookieJar()
+    browser.follow_page(at)  # the browser takes its session cookie and reloads
+    at = browser.open(monkeypatch, app=_app(identity))
     assert at.title[0].value == "What if we opened more days?"
 
 

@@ -68,11 +68,11 @@ def test_each_role_sees_its_menu_and_is_refused_other_roles_urls(streamlit_serve
     if role != "coordinator":
         _no_contacts(page, streamlit_server.database_url)
     page.screenshot(path=artifacts / f"role-{role}.png", full_page=True)
-    # A typed URL starts a new session: the page answers with the sign-in and shows no data.
+    # A typed URL loads the app anew, still signed in by the cookie: the page refuses and shows no data.
     for path in OTHER_ROLES_URLS[role]:
         page.goto(f"{streamlit_server.url}/{path}")
         page.wait_for_selector(APP)
-        expect(page.get_by_label("Username", exact=True)).to_be_visible()
+        expect(page.get_by_text("so it is not shown")).to_be_visible()
         body = page.locator(APP).inner_text()
         assert "@" not in body, path
         assert page.locator("[data-testid='stTable']").count() == 0, path
@@ -124,6 +124,8 @@ def test_html_and_formula_names_are_inert_in_the_browser(fresh_streamlit_server,
     assert [(e.actor, e.detail) for e in exported] == [("volunteer", "1 shift")]
 
     # The coordinator's week grid shows both names as typed, too.
+    page.get_by_role("button", name="Log out", exact=True).click()
+    expect(page.get_by_label("Username", exact=True)).to_be_visible()
     log_in(page, fresh_streamlit_server.url, "coordinator")
     expect(page.get_by_role("heading", name="Plan the week")).to_be_visible()
     grid = page.locator("[data-testid='stTable']").first

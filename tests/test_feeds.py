@@ -9,6 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from planner.core.domain import VolunteerRecord, monday_of
+from planner.core.errors import ConfigError
 from planner.core.problem import Assignment
 from planner.services import feeds, links, publish
 from planner.services.auth import create_user
@@ -116,7 +117,8 @@ def test_the_public_url_comes_from_the_environment_then_secrets_then_the_page(tm
         "https://shifts.example.org"
     assert links.public_url(page, {}, [secrets]) == "https://planner.example.org"
     assert links.public_url(page, {}, []) == "http://10.0.0.5:8501"
-    assert links.public_url(page, {"PLANNER_PUBLIC_URL": "planner.example.org"}, []) == "http://10.0.0.5:8501"
+    with pytest.raises(ConfigError, match="PLANNER_PUBLIC_URL"):
+        links.public_url(page, {"PLANNER_PUBLIC_URL": "planner.example.org"}, [])
     assert links.public_url(None, {}, []) is None
     assert links.webcal("https://planner.example.org/feeds/x.ics") == "webcal://planner.example.org/feeds/x.ics"
 

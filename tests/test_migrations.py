@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -12,8 +13,9 @@ from planner.store.models import Base
 from planner.store.roster import list_volunteers
 
 TABLES = {"attendance", "audit_log", "availability_exceptions", "availability_windows", "cancellations",
-          "center_settings", "feed_tokens", "leases", "notifications", "pins", "plan_assignments", "plans",
-          "preferences", "users", "volunteers", "weeks"}
+          "center_settings", "feed_tokens", "invitations", "leases", "notifications", "pins",
+          "plan_assignments", "plans", "preferences", "sessions", "sign_in_tokens", "users", "volunteers",
+          "weeks"}
 
 
 def _tables(url: str) -> set[str]:
@@ -47,3 +49,32 @@ def test_constraint_names_follow_the_convention(db_url: str) -> None:
     fks = {fk["name"] for fk in inspector.get_foreign_keys("plan_assignments")}
     assert "fk_plan_assignments_plan_id_plans" in fks
     assert {u["name"] for u in inspector.get_unique_constraints("users")} == {"uq_users_username"}
+
+
+def test_0005_rebuilds_notifications_with_the_link_kinds_and_keeps_its_rows(db_url: str) -> None:
+    """SQLite cannot alter a CHECK constraint: 0005 rebuilds `notifications`; rows survive both ways."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from planner.core.domain import VolunteerRecord
+    from planner.store import notifications
+    from planner.store.roster import add_volunteer
+
+    migrate(db_url, "0004")
+    with session(db_url) as db:
+        person = add_volunteer(db, VolunteerRecord("Ana Reyes", email="ana@example.org"))
+        notifications.queue(db, key="k1", volunteer_id=person.id, kind="publish", subject="s", body="b",
+                            ics="")
+    migrate(db_url)
+    with session(db_url) as db:
+        notifications.queue(db, key="k2", volunteer_id=person.id, kind="invite", subject="s", body="b",
+                            ics="")
+        assert [n.kind for n in notifications.list_notifications(db)] == ["invite", "publish"]
+    with pytest.raises(IntegrityError), session(db_url) as db:
+        db.execute(text("INSERT INTO notifications (key, volunteer_id, kind, subject, body, ics, status, "
+                        "attempts, created_at) VALUES ('k3', :v, 'other', 's', 'b', '', 'queued', 0, "
+                        "'2026-12-01')"), {"v": person.id})
+    downgrade(db_url, "0004")
+    with session(db_url) as db:
+        assert [n.key for n in notifications.list_notifications(db)] == ["k1"]
+    assert "sessions" not in _tables(db_url)

@@ -1,7 +1,7 @@
 """Notices without cron and calendar subscriptions: the sender's lease, feed tokens, reminder hours.
 
 Revision ID: 20261201_0006
-Revises: 0004
+Revises: 20261201_0005
 Create Date: 2026-12-01 12:00:00
 
 `leases` holds one row per job that only one process may run at a time (the
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261201_0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "20261201_0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -9,7 +9,7 @@ from planner.present import checkin as shown
 from planner.present.text import md_escape
 from planner.services import attendance, auth, settings
 from planner.ui import flash
-from planner.ui.session import KIOSK_KEY, require_role
+from planner.ui.session import KIOSK_KEY, enter_kiosk, leave_kiosk, require_role
 
 user = require_role("coordinator")
 
@@ -45,7 +45,7 @@ if kiosk:
         password = st.text_input("Your password", type="password", key="kiosk_password")
         if st.form_submit_button("Leave kiosk mode"):
             if auth.authenticate(user.username, password).ok:
-                st.session_state.pop(KIOSK_KEY, None)
+                leave_kiosk()
                 st.rerun()
             st.error("Wrong password: the kiosk stays open.")
     st.stop()
@@ -55,7 +55,7 @@ flash.show("checkin")
 st.caption("Open kiosk mode on the center's tablet: volunteers then see only today's names "
            "(first name and last initial) and no other page until you leave it with your password.")
 if st.button("Open kiosk mode", type="primary", key="open_kiosk"):
-    st.session_state[KIOSK_KEY] = True
+    enter_kiosk()
     st.rerun()
 
 when = st.date_input("Day", today, key="checkin_day", format="YYYY-MM-DD")

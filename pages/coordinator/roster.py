@@ -1,4 +1,4 @@
-"""Coordinator: the roster as an editable table; every edit validated before it is saved."""
+"""Coordinator: the roster as an editable table (every edit validated before it is saved), and invitations."""
 
 from datetime import date
 
@@ -8,8 +8,8 @@ from planner.core.errors import PlannerError
 from planner.core.labels import plural
 from planner.core.problem import CHECK_STATUSES
 from planner.present import roster as shown
-from planner.services import audit, roster
-from planner.ui import flash
+from planner.services import audit, invitations, roster, settings
+from planner.ui import flash, session
 from planner.ui.session import require_role
 
 user = require_role("coordinator")
@@ -70,3 +70,58 @@ if not edit.empty:
     st.rerun()
 
 st.caption(f"{len(records)} volunteers, {sum(r.active for r in records)} active.")
+
+# ---------------------------------------------------------------- invitations (issue 12)
+st.divider()
+st.subheader("Invitations")
+st.caption("Invite volunteers to make their own account: each gets an email with a link that works once, "
+           "for 7 days. Inviting someone again sends a new link and the old one stops working. For someone "
+           "without email, print a one-time code.")
+flash.show("invitations")
+printable = st.session_state.pop("invitation_code", None)
+if printable:
+    st.warning("Shown once: print or copy it now. It is not stored and cannot be shown again.")
+    st.code(printable, language=None)
+
+lines = invitations.roster_statuses()
+st.dataframe(shown.invitation_table(lines, settings.load().timezone), hide_index=True,
+             key="invitations_table")
+open_lines = {line.volunteer_id: line for line in lines if line.status != "joined"}
+round_ = st.session_state.get("invite_round", 0)
+chosen = st.multiselect("Volunteers to invite (or invite again)", list(open_lines),
+                        key=f"invite_chosen:{round_}",
+                        format_func=lambda v: f"{open_lines[v].name} ({open_lines[v].status})")
+by_email = [v for v in chosen if open_lines[v].has_email]
+not_yet = [v for v, line in open_lines.items() if line.status == "not invited" and line.has_email]
+expired = [v for v, line in open_lines.items() if line.status == "expired" and line.has_email]
+
+
+def _invite(volunteer_ids: list[int]) -> None:
+    try:
+        report = invitations.invite_by_email(volunteer_ids, session.base_url(), user.username)
+    except PlannerError as err:
+        flash.later("invitations", "error", flash.refused("Not invited", err))
+    else:
+        kind = "success" if report.invited and not (report.waiting or report.skipped) else "warning"
+        flash.later("invitations", kind, shown.invite_summary(report.invited, report.skipped, report.waiting))
+    st.session_state["invite_round"] = round_ + 1
+    st.rerun()
+
+
+c1, c2, c3 = st.columns(3)
+if c1.button(f"Email invitations ({len(by_email)})", type="primary", disabled=not by_email,
+             key="invite_chosen_by_email"):
+    _invite(by_email)
+if c2.button(f"Invite everyone not invited yet ({len(not_yet)})", disabled=not not_yet, key="invite_not_yet"):
+    _invite(not_yet)
+if c3.button(f"Resend expired invitations ({len(expired)})", disabled=not expired, key="invite_expired"):
+    _invite(expired)
+if st.button("Printable code (one chosen volunteer)", disabled=len(chosen) != 1, key="invite_code",
+             help="For someone without email: a one-time code to hand over on paper."):
+    try:
+        st.session_state["invitation_code"] = invitations.printable_code(chosen[0], session.base_url(),
+                                                                         user.username).text
+    except PlannerError as err:
+        flash.later("invitations", "error", flash.refused("No code made", err))
+    st.session_state["invite_round"] = round_ + 1
+    st.rerun()

@@ -51,6 +51,10 @@ show_names = st.toggle("Volunteers see the first names of their teammates", curr
 reminder_hours = st.number_input("Email reminders, hours before a volunteer's first shift of the day", 1,
                                  MAX_REMINDER_HOURS, current.reminder_hours, key="reminder_hours",
                                  help="The app sends them itself while it runs; 24 is the day before.")
+email_sign_in = st.toggle("Volunteers may log in by a link emailed to the address on their record",
+                          current.email_sign_in,
+                          help='The log-in form then offers "Email me a sign-in link": it works once, for 15 '
+                               "minutes. Needs email (PLANNER_SMTP_HOST).")
 
 new = replace(current, name=name.strip() or current.name, place=place.strip(),
               open_weekdays=tuple(sorted(days)),
@@ -58,7 +62,8 @@ new = replace(current, name=name.strip() or current.name, place=place.strip(),
               shift_min=int(shift_min), shift_target=int(shift_target),
               shift_min_trained=int(shift_min_trained), meals=meals, meal_start=meal_start or time(17),
               meal_end=meal_end or time(18), meal_min=int(meal_min), meal_target=int(meal_target),
-              timezone=timezone, show_team_first_names=show_names, reminder_hours=int(reminder_hours))
+              timezone=timezone, show_team_first_names=show_names, reminder_hours=int(reminder_hours),
+              email_sign_in=email_sign_in)
 
 problems = new.problems()
 for problem in problems:

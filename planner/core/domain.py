@@ -102,6 +102,8 @@ class CenterSettings:
     show_team_first_names: bool = False
     # How long before a volunteer's first slot of a day their reminder goes out.
     reminder_hours: int = 24
+    # Issue 12: people may sign in by a link emailed to the address on their roster record.
+    email_sign_in: bool = False
 
     @property
     def show_first_names(self) -> bool:

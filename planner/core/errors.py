@@ -41,6 +41,14 @@ class AccountError(PlannerError):
     """A refused account change or sign-in request."""
 
 
+class InvitationError(PlannerError):
+    """A wrong, used, replaced or expired invitation, code or sign-in link; nothing was changed."""
+
+
+class ConfigError(PlannerError):
+    """A deployment setting (environment or secrets.toml) that cannot be used; the message names it."""
+
+
 class AttendanceError(PlannerError):
     """A refused check-in, check-out or correction."""
 

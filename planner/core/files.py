@@ -117,6 +117,33 @@ def _replace(path: Path, data: bytes) -> None:
             os.close(folder)
 
 
+def write_new(target: Path, data: bytes, mode: int = 0o600) -> bool:
+    """Create `target` whole with `mode` (a key file: 0600 from its first byte), unless it exists.
+
+    Atomic and exclusive: the bytes are written under a temporary name and
+    linked to `target`, which fails when another writer was first. True when
+    this call created it; False when it was there already.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    name = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TMP_SUFFIX}"
+    try:
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)  # never readable by others
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(name, target)
+        except FileExistsError:
+            return False
+    except OSError as err:
+        raise _refused(target, err) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
+    return True
+
+
 def write_output(target: str | Path, data: bytes | str) -> None:
     """Write `data` (text is UTF-8) to `target`, or to standard output for `-`; raises OutputError."""
     payload = data.encode("utf-8") if isinstance(data, str) else data

@@ -20,7 +20,8 @@ from planner.store.audit import CONTACT_VIEW, AuditEntry
 # What the audit page filters by; an action not listed here shows under "Other".
 AUDIT_KINDS: dict[str, tuple[str, ...]] = {
     "Sign-ins": ("sign-in", "sign-in failed", "sign-in refused", "locked out", "password changed",
-                 "user created", "sign-out"),
+                 "user created", "sign-out", "session ended", "sign-in link sent"),
+    "Invitations": ("invitation sent", "joined"),
     "Edits": ("volunteer added", "volunteer edited", "availability edited", "preferences edited",
               "time off added", "availability added", "exception removed", "settings saved", "pin added",
               "pin removed", "draft saved", "draft discarded", "roster imported", "cancellation",

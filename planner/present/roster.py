@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
 import pandas as pd
 
 from planner.core.cells import blank, read_record
+from planner.core.clock import to_local
 from planner.core.domain import CenterSettings, VolunteerRecord
-from planner.core.labels import WEEKDAY_NAMES, day_label
+from planner.core.labels import WEEKDAY_NAMES, day_label, plural
 
 
 def check_warnings(records: Sequence[VolunteerRecord], today: date, within_days: int = 30) -> list[str]:
@@ -138,3 +139,44 @@ def roster_edit(records: Sequence[VolunteerRecord], state: Mapping[str, Any]) ->
     if errors:
         return RosterEdit([], [], errors)
     return RosterEdit(updated, added, [])
+
+
+class InvitationLine(Protocol):
+    """One volunteer's invitation as `planner.services.invitations.RosterInvitation` gives it."""
+
+    name: str
+    has_email: bool
+    status: str
+    method: str | None
+    sent_at: datetime | None
+    valid_until: datetime | None
+
+
+INVITATION_METHODS = {"email": "email link", "code": "printed code"}
+
+
+def invitation_table(lines: Sequence[InvitationLine], timezone: str) -> pd.DataFrame:
+    """Name, email on file, status (not invited, invited, joined, expired), how and when: center time."""
+    def local(moment: datetime | None) -> str:
+        shown = to_local(moment, timezone)
+        return f"{shown:%Y-%m-%d %H:%M}" if shown else ""
+
+    return pd.DataFrame([{"Name": line.name, "Email on file": "yes" if line.has_email else "no",
+                          "Status": line.status, "Sent as": INVITATION_METHODS.get(line.method or "", ""),
+                          "Sent": local(line.sent_at),
+                          "Valid until": local(line.valid_until) if line.status == "invited" else ""}
+                         for line in lines],
+                        columns=["Name", "Email on file", "Status", "Sent as", "Sent", "Valid until"])
+
+
+def invite_summary(invited: Sequence[str], skipped: Sequence[str], waiting: str | None) -> str:
+    """One sentence for the coordinator after sending invitations."""
+    parts = []
+    if invited:
+        done = "queued for" if waiting else "emailed to"
+        parts.append(f"Invitation {done} {plural(len(invited), 'volunteer')} ({', '.join(invited)}).")
+    if waiting:
+        parts.append(f"Not sent yet: {waiting}")
+    if skipped:
+        parts.append(f"Not invited: {'; '.join(skipped)}.")
+    return " ".join(parts) or "Nobody to invite."

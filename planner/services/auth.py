@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from planner.core.clock import utcnow
 from planner.core.errors import AccountError
-from planner.store import accounts, audit
+from planner.store import accounts, audit, sessions
 from planner.store.accounts import Account
 from planner.store.db import Session, session, unit
 from planner.store.roster import list_volunteers
@@ -70,6 +70,8 @@ def set_password(username: str, password: str, *, db: Session | None = None,
         row.password_hash = hash_password(password)
         row.failed_attempts, row.locked_until = 0, None
         audit.record(s, actor or row.username, "password changed", row.username)
+        # Whoever knew the old password is signed out everywhere.
+        sessions.end_user_sessions(s, row.id, utcnow(), "password changed", actor)
 
 
 def authenticate(username: str, password: str, *, db: Session | None = None,

@@ -3,28 +3,27 @@
 `PLANNER_PUBLIC_URL` in the environment, else `public_url` in the `[planner]`
 section of `.streamlit/secrets.toml`, else the origin of the page the person
 is on (what their browser used). Behind a proxy, set it: the page's own
-origin may be an inside address.
+origin may be an inside address. A setting that is not a web address is
+refused (ConfigError), rather than emailing links that lead nowhere.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from planner.core.errors import ConfigError
 from planner.services import config
 
-log = logging.getLogger(__name__)
+PUBLIC_URL_ENV = "PLANNER_PUBLIC_URL"
 
 
-def _checked(url: str) -> str | None:
-    """`scheme://host[:port][/path]` without a trailing slash, or None (logged) for anything else."""
+def _checked(url: str) -> str:
+    """`scheme://host[:port][/path]` without a trailing slash; ConfigError for anything else."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        log.warning("the public URL %r is not like https://planner.example.org; it is ignored", url)
-        return None
+        raise ConfigError(f'{PUBLIC_URL_ENV}: "{url}" is not a web address like https://planner.example.org')
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
 
@@ -39,15 +38,8 @@ def origin(page_url: str | None) -> str | None:
 def public_url(page_url: str | None = None, env: Mapping[str, str] | None = None,
                secrets_files: Iterable[Path] | None = None) -> str | None:
     """The base URL for links (no trailing slash), or None when nothing says it."""
-    env = os.environ if env is None else env
-    configured = env.get("PLANNER_PUBLIC_URL", "").strip()
-    if not configured:
-        for data in config.secrets_tables(config.SECRETS_FILES if secrets_files is None else secrets_files):
-            section = data.get("planner")
-            if isinstance(section, dict) and str(section.get("public_url", "")).strip():
-                configured = str(section["public_url"])
-                break
-    return (_checked(configured) if configured else None) or origin(page_url)
+    configured = config.setting(PUBLIC_URL_ENV, "planner", "public_url", env=env, secrets_files=secrets_files)
+    return _checked(configured) if configured else origin(page_url)
 
 
 def webcal(url: str) -> str:

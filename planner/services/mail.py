@@ -20,7 +20,8 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from planner.core.errors import NotifyError
-from planner.services.config import SECRETS_FILES, secrets_tables
+from planner.services.config import SECRETS_FILES, secrets_documents
+from planner.services.keys import fill_link
 from planner.store.notifications import Notification
 
 _FIELDS = ("host", "port", "user", "password", "from")
@@ -38,7 +39,7 @@ class SmtpSettings:
 
 def _secrets(paths: Iterable[Path]) -> dict[str, str]:
     """SMTP values from the first readable secrets file that has any."""
-    for data in secrets_tables(paths):
+    for data in secrets_documents(paths):
         section = data.get("smtp") if isinstance(data.get("smtp"), dict) else {}
         found = {f: str(data.get(f"PLANNER_SMTP_{f.upper()}", section.get(f, ""))) for f in _FIELDS}
         if any(found.values()):
@@ -64,8 +65,6 @@ def smtp_settings(env: Mapping[str, str] | None = None,
     return SmtpSettings(value["host"], port, sender, value["user"], value["password"])
 
 
-
-
 def _one_line(text: str) -> str:
     """Email headers may not hold line breaks (a name or center name could)."""
     return " ".join(text.split())
@@ -80,9 +79,10 @@ def build_email(item: Notification, to: str, sender: str, now: datetime) -> Emai
     msg["Date"] = format_datetime(now.replace(tzinfo=UTC))
     digest = hashlib.sha256(item.key.encode()).hexdigest()[:32]
     msg["Message-ID"] = f"<{digest}@volunteer-planner>"
-    msg.set_content(item.body)
-    msg.add_attachment(item.ics.encode("utf-8"), maintype="text", subtype="calendar",
-                       filename="shifts.ics", params={"method": "PUBLISH"})
+    msg.set_content(fill_link(item.body, item.key))  # a one-time link's token exists only in the email
+    if item.ics:
+        msg.add_attachment(item.ics.encode("utf-8"), maintype="text", subtype="calendar",
+                           filename="shifts.ics", params={"method": "PUBLISH"})
     return msg
 
 

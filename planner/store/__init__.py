@@ -19,6 +19,8 @@ in `planner.services`.
     history       past slots, attendance and cancellations as a core History
     notifications the outgoing message queue
     accounts      sign-in accounts
+    sessions      browser sessions, sign-in tickets and emailed links (hashes only)
+    invitations   invitations to make an account (hashes only)
     audit         the audit log
 
 Edits of volunteers, settings and drafts are optimistically locked

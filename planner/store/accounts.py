@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -40,6 +41,36 @@ def find_user(db: Session, username: str) -> UserRow | None:
 def get_account(db: Session, username: str) -> Account | None:
     row = find_user(db, username)
     return to_account(row) if row else None
+
+
+def account_by_id(db: Session, user_id: int) -> Account | None:
+    row = db.get(UserRow, user_id)
+    return to_account(row) if row else None
+
+
+def account_for_volunteer(db: Session, volunteer_id: int) -> Account | None:
+    """The (first) account linked to a roster record."""
+    row = db.scalar(select(UserRow).where(UserRow.volunteer_id == volunteer_id).order_by(UserRow.id).limit(1))
+    return to_account(row) if row else None
+
+
+def linked_volunteers(db: Session) -> set[int]:
+    """Roster records that have an account."""
+    return {v for v in db.scalars(select(UserRow.volunteer_id).where(UserRow.volunteer_id.is_not(None)))}
+
+
+def suggest_username(db: Session, name: str, fallback: str = "volunteer") -> str:
+    """A free username from a display name: `Zoë O'Neil` -> `zoe.oneil` (then `zoe.oneil2`, ...)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = ["".join(c for c in w if c.isalnum()) for w in ascii_name.split()]
+    base = ".".join(w for w in words if w)[:36].strip(".") or fallback
+    if not _USERNAME.fullmatch(base):
+        base = fallback
+    candidate, n = base, 1
+    while find_user(db, candidate) is not None:
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
 
 
 def list_accounts(db: Session) -> list[Account]:

@@ -47,6 +47,16 @@ def database_url(url: str | None = None) -> str:
     return url
 
 
+def data_folder(url: str | None = None) -> Path:
+    """Where the server keeps its own files (the generated secret key): beside a SQLite file, else `data/`."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(database_url(url))
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(parsed.database).resolve().parent
+    return ROOT / "data"
+
+
 def shown_url(url: str | None = None) -> str:
     """The database URL as it may be printed: the password hidden."""
     from sqlalchemy.engine import make_url

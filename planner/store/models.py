@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -62,6 +63,8 @@ class CenterSettingsRow(Base):
     meal_target: Mapped[int] = mapped_column(Integer)
     show_team_first_names: Mapped[bool] = mapped_column(Boolean, default=False)
     reminder_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    # Issue 12: the sign-in form offers "Email me a sign-in link".
+    email_sign_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Optimistic locking (issue 7): bumped by every UPDATE; a save that read another value is stale.
     row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": row_version}
@@ -256,7 +259,8 @@ class NotificationRow(Base):
 
     __tablename__ = "notifications"
     __table_args__ = (
-        CheckConstraint("kind IN ('publish', 'change', 'cancel', 'reminder')", name="kind"),
+        CheckConstraint("kind IN ('publish', 'change', 'cancel', 'reminder', 'invite', 'signin')",
+                        name="kind"),
         CheckConstraint("status IN ('queued', 'sent', 'failed')", name="status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -332,3 +336,61 @@ class FeedTokenRow(Base):
                                                      unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+class SessionRow(Base):
+    """A signed-in browser (issue 12): the cookie names a random id, the store keeps only its hash.
+
+    A session ends at logout, after `PLANNER_SESSION_IDLE_MINUTES` without use,
+    at its absolute expiry, when the password changes or the account goes;
+    ended rows stay (with the reason) until the account is deleted.
+    """
+
+    __tablename__ = "sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+    # The check-in kiosk: a reload of the center's tablet stays the kiosk, never the coordinator's pages.
+    kiosk: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class SignInTokenRow(Base):
+    """A one-time way into a session: a 60 s ticket from a script to the cookie route, or an emailed link.
+
+    Only the hash is kept; `used_at` makes it single use. A ticket is bound to
+    the browser that asked for it (a hash of Streamlit's XSRF token).
+    """
+
+    __tablename__ = "sign_in_tokens"
+    __table_args__ = (CheckConstraint("kind IN ('ticket', 'email')", name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    browser_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class InvitationRow(Base):
+    """An invitation to make an account: an emailed link or a printed code, single use, 7 days.
+
+    Only the hash is kept. A new invitation for the same volunteer revokes the
+    open ones, so only the newest link or code works.
+    """
+
+    __tablename__ = "invitations"
+    __table_args__ = (CheckConstraint("method IN ('email', 'code')", name="method"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    method: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(40))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from planner.core.domain import volunteer_key
 from planner.store.models import NotificationRow
 
-KINDS = ("publish", "change", "cancel", "reminder")
+# `invite` and `signin` carry a one-time link (see `planner.services.keys.link_token`).
+KINDS = ("publish", "change", "cancel", "reminder", "invite", "signin")
 # After this many failed attempts a message stays `failed` (and listed) but is no longer retried.
 MAX_ATTEMPTS = 10
 # A failed message waits before its next try: 1 minute after the first failure, doubling, so the last try

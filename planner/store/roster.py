@@ -26,7 +26,7 @@ from planner.core.domain import (
     volunteer_key,
 )
 from planner.core.errors import RosterError, StaleVolunteer
-from planner.store import audit
+from planner.store import audit, invitations, sessions
 from planner.store.models import (
     CancellationRow,
     ExceptionRow,
@@ -228,8 +228,10 @@ def erase_volunteer(db: Session, volunteer_id: int, actor: str | None = None) ->
     for pin in db.scalars(select(PinRow).where(PinRow.volunteer_id == volunteer_id)):
         db.delete(pin)
     for user in db.scalars(select(UserRow).where(UserRow.volunteer_id == volunteer_id)):
+        sessions.end_user_sessions(db, user.id, row.erased_at, "account erased", actor)
         db.delete(user)
     db.execute(delete(FeedTokenRow).where(FeedTokenRow.volunteer_id == volunteer_id))  # their calendar feed
+    invitations.forget_volunteer(db, volunteer_id)
     # Free text and stored messages may name the person; the counts stay.
     db.execute(update(CancellationRow).where(CancellationRow.volunteer_id == volunteer_id).values(reason=""))
     db.execute(update(NotificationRow).where(NotificationRow.volunteer_id == volunteer_id)

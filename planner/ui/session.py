@@ -1,30 +1,39 @@
 """Sign-in state for the Streamlit app: who is signed in, session expiry, role gate.
 
-Every page
-calls `require_role(...)` first; it shows the sign-in form (not signed in) or a
-refusal (wrong role) and stops the page before any data is read.
+Every page calls `require_role(...)` first; it shows the sign-in form (not
+signed in) or a refusal (wrong role) and stops the page before any data is read.
+
+Sign-in survives a reload (issue 12): after a password (or an invitation, or
+an emailed link) is accepted, the browser is sent through `/auth/session`,
+which sets an HttpOnly cookie naming a server-side session
+(`planner.services.sessions`). A page run reads the cookie once per browser
+connection and checks the session on every run, so a logout, an erasure or a
+password change elsewhere ends it here too. This module keeps the signed-in
+user in `st.session_state` for the connection; Logout ends the server's
+session first, then sends the browser to `/auth/signout` to drop the cookie.
 
 Single sign-on is optional: when `secrets.toml` has an `[auth]` section for an
-OIDC provider, the form also offers `st.login`. The provider only proves who
-someone is; the role still comes from the accounts table, and a person with no
-account there is refused (see `planner.services.auth.sso_account`).
+OIDC provider, the form also offers `st.login` (whose own cookie keeps it over
+a reload). The provider only proves who someone is; the role still comes from
+the accounts table, and a person with no account there is refused (see
+`planner.services.auth.sso_account`).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from datetime import UTC
+from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from planner.services import auth
-
-if TYPE_CHECKING:
-    pass
+from planner.core.errors import ConfigError, PlannerError
+from planner.services import auth, links, sessions
+from planner.ui import browser, flash
 
 USER_KEY = "planner_user"
 NOTICE_KEY = "planner_notice"
@@ -33,19 +42,20 @@ ROLE_TITLES = {"coordinator": "Coordinator", "leadership": "Leadership", "volunt
 SSO_REFUSED_KEY = "planner_sso_refused"
 # This browser session is the check-in kiosk: only the check-in page, no menu, no "Log out".
 KIOSK_KEY = "checkin_kiosk"
+# The page this run shows (`st.navigation`'s url_path): where a sign-in returns to.
+PAGE_KEY = "planner_page"
+# An address the browser is sent to on this run (`/auth/signout` after a logout).
+NAVIGATE_KEY = "planner_navigate"
+XSRF_COOKIE = "_streamlit_xsrf"
+NOTICES = {"logout": "You are logged out.", "expired": "Your session expired. Please log in again.",
+           "password changed": "Your password was changed. Please log in again."}
+LINK_ANSWER = ("If that address belongs to a planner account, a sign-in link is on its way. It works once, "
+               "for 15 minutes. No email? Check the address, or log in with your password.")
 
 _log = logging.getLogger(__name__)
 
-
-def _minutes(name: str, default: float) -> float:
-    try:
-        return max(1.0, float(os.environ.get(name, default)))
-    except ValueError:
-        return default
-
-
-IDLE_SECONDS = _minutes("PLANNER_SESSION_IDLE_MINUTES", 30) * 60
-MAX_SECONDS = _minutes("PLANNER_SESSION_MAX_MINUTES", 12 * 60) * 60
+IDLE_SECONDS = sessions.IDLE.total_seconds()
+MAX_SECONDS = sessions.MAX_AGE.total_seconds()
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,7 @@ class SessionUser:
     signed_in_at: float = 0.0
     last_seen: float = 0.0
     via_sso: bool = False
+    session_id: int | None = None  # the server-side session behind the cookie, when there is one
 
 
 def _field(obj: Any, name: str, default: Any = None) -> Any:
@@ -79,39 +90,173 @@ def session_user_from(account: Any, now: float | None = None) -> SessionUser:
                        user_id=_field(account, "id"), signed_in_at=now, last_seen=now)
 
 
-def sign_in(account: Any) -> SessionUser:
-    user = account if isinstance(account, SessionUser) else session_user_from(account)
-    st.session_state[USER_KEY] = user
-    st.session_state.pop(NOTICE_KEY, None)
-    return user
+def browser_cookies() -> dict[str, str]:
+    """The cookies the browser sent when this connection opened (a reload opens a new one).
+
+    None in AppTest, which cannot send any: tests replace this function."""
+    try:
+        found = st.context.cookies.to_dict()  # `.get` would give a mock under AppTest
+    except Exception:  # no browser connection at all
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-def sign_out(notice: str | None = None) -> None:
-    """Forget everything in this session; a single sign-on session also drops its identity cookie,
-    or the next run would sign the person straight back in."""
+def _cookie() -> str | None:
+    return browser_cookies().get(sessions.COOKIE_NAME)
+
+
+def this_browser() -> str | None:
+    """What ties a sign-in ticket to this browser (see `sessions.browser_binding`)."""
+    return sessions.browser_binding(browser_cookies().get(XSRF_COOKIE))
+
+
+def base_url() -> str:
+    """Where emailed links point: `PLANNER_PUBLIC_URL`, else the address this browser uses.
+
+    Raises ConfigError when neither is a web address."""
+    found = links.public_url(st.context.url)
+    if found is None:
+        raise ConfigError(f"{links.PUBLIC_URL_ENV}: not set, and this browser's address is not a web address")
+    return found
+
+
+def remember_page(url_path: str) -> None:
+    """The page this run shows; a sign-in from its form comes back to it."""
+    st.session_state[PAGE_KEY] = url_path
+
+
+def _local_path() -> str:
+    """This page's address (`/roster`)."""
+    return "/" + str(st.session_state.get(PAGE_KEY) or "").lstrip("/")
+
+
+def follow_ticket(ticket: str, next_path: str | None = None) -> None:
+    """Send the browser through the cookie route with a sign-in ticket, on to `next_path` (default: this
+    page). Stops the run: the page reloads signed in."""
+    query = urlencode({"ticket": ticket, "next": next_path or _local_path()})
+    st.info("Signing you in...")
+    browser.go(f"/auth/session?{query}", "Continue to the planner")
+    st.stop()
+
+
+def enter(account: Any, next_path: str | None = None) -> None:
+    """Sign `account` in (its password was just checked): the browser gets its cookie and comes back."""
+    follow_ticket(sessions.issue_ticket(int(_field(account, "id")), this_browser()), next_path)
+
+
+def follow_navigation() -> None:
+    """Send the browser where a logout on the previous run asked (once)."""
+    target = st.session_state.pop(NAVIGATE_KEY, None)
+    if isinstance(target, str):
+        browser.go(target, "Continue")
+
+
+def sign_out(notice: str | None = None, reason: str = "logout") -> None:
+    """End the session: on the server first (the cookie is dead even if the browser never drops it), then
+    forget this connection's state; the next run sends the browser to drop the cookie. A single sign-on
+    session also drops its identity cookie, or the next run would sign the person straight back in."""
     user = st.session_state.get(USER_KEY)
+    navigate = None
+    if isinstance(user, SessionUser) and user.session_id is not None:
+        try:
+            sessions.end(_cookie(), reason, actor=user.username)
+        except Exception:  # the cookie is dropped below all the same
+            _log.exception("ending the session failed")
+        back = "/" if reason == "logout" else _local_path()
+        navigate = "/auth/signout?" + urlencode({"why": reason, "next": back})
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     if notice:
         st.session_state[NOTICE_KEY] = notice
+    if navigate:
+        st.session_state[NAVIGATE_KEY] = navigate
     if isinstance(user, SessionUser) and user.via_sso:
         st.logout()
+
+
+def _epoch(moment: Any) -> float:
+    return moment.replace(tzinfo=UTC).timestamp() if moment is not None else time.time()
+
+
+def _resume() -> sessions.Resumed | None:
+    """What the cookie says; status `error` when the store cannot say (nothing is ended for that)."""
+    raw = _cookie()
+    if raw is None:
+        return None
+    try:
+        return sessions.resume(raw)
+    except Exception:  # a store error: shown as the form's notice, never a traceback
+        _log.exception("resuming the session failed")
+        st.session_state[NOTICE_KEY] = "Signing in is not possible right now. Please try again in a minute."
+        return sessions.Resumed("error")
+
+
+def _from_cookie() -> SessionUser | None:
+    """The user a new connection's cookie signs in, or None (an expired one says so on the form)."""
+    found = _resume()
+    if found is None:
+        return None
+    if found.status == "expired":
+        st.session_state[NOTICE_KEY] = NOTICES["expired"]
+    if found.status != "ok" or found.account is None:
+        return None
+    now = time.time()
+    user = replace(session_user_from(found.account, now), session_id=found.session_id,
+                   signed_in_at=_epoch(found.signed_in_at))
+    st.session_state[USER_KEY] = user
+    if found.kiosk:
+        st.session_state[KIOSK_KEY] = True
+    return user
+
+
+def _still_valid(user: SessionUser) -> SessionUser | None:
+    """A cookie session checked against the server on every run: ended elsewhere means ended here."""
+    found = _resume()
+    if found is not None and found.status == "error":
+        return None  # this run shows the form and its notice; the next run tries again
+    if found is None or found.status != "ok" or found.session_id != user.session_id or found.account is None:
+        reason = (found.reason if found and found.status == "ended" else
+                  "expired" if found and found.status == "expired" else "logout")
+        sign_out(NOTICES.get(reason or "logout", NOTICES["logout"]), reason or "logout")
+        return None
+    fresh = session_user_from(found.account)
+    user = replace(user, role=fresh.role, volunteer_id=fresh.volunteer_id, last_seen=time.time())
+    st.session_state[USER_KEY] = user
+    return user
 
 
 def current_user(now: float | None = None) -> SessionUser | None:
     """The signed-in user, or None; an idle or too old session is ended here."""
     user = st.session_state.get(USER_KEY)
+    if isinstance(user, SessionUser) and user.role in ROLES and user.session_id is not None:
+        return _still_valid(user)
     if not isinstance(user, SessionUser) or user.role not in ROLES:
-        user = _from_sso(now)
-    if user is None:
-        return None
+        user = _from_cookie() or _from_sso(now)
+    if user is None or user.session_id is not None:
+        return user
+    # Single sign-on: Streamlit's identity cookie has no server-side session; time it here.
     now = time.time() if now is None else now
     if now - user.last_seen > IDLE_SECONDS or now - user.signed_in_at > MAX_SECONDS:
-        sign_out("Your session expired. Please log in again.")
+        sign_out(NOTICES["expired"], "expired")
         return None
     user = replace(user, last_seen=now)
     st.session_state[USER_KEY] = user
     return user
+
+
+def enter_kiosk() -> None:
+    """This browser becomes the check-in kiosk, and stays it over a reload."""
+    st.session_state[KIOSK_KEY] = True
+    user = st.session_state.get(USER_KEY)
+    if isinstance(user, SessionUser) and user.session_id is not None:
+        sessions.set_kiosk(_cookie(), True)
+
+
+def leave_kiosk() -> None:
+    st.session_state.pop(KIOSK_KEY, None)
+    user = st.session_state.get(USER_KEY)
+    if isinstance(user, SessionUser) and user.session_id is not None:
+        sessions.set_kiosk(_cookie(), False)
 
 
 def sso_provider() -> str | None:
@@ -176,9 +321,11 @@ def _from_sso(now: float | None) -> SessionUser | None:
 
 
 def sign_in_form() -> None:
-    """The Username / Password / Log in form; signs in and reruns on success."""
+    """The Username / Password / Log in form (and, when the center allows it, "Email me a sign-in link");
+    a right password sends the browser through the cookie route back to this page."""
     st.header("Log in")
-    notice = st.session_state.get(NOTICE_KEY)
+    # After `/auth/signout` the notice comes back in the address; only the fixed texts are ever shown.
+    notice = st.session_state.get(NOTICE_KEY) or NOTICES.get(str(st.query_params.get("signed_out", "")))
     if notice:
         st.info(notice)
     provider = sso_provider()
@@ -192,6 +339,11 @@ def sign_in_form() -> None:
         elif st.button("Log in with single sign-on", key="sso_log_in", type="primary"):
             st.login(provider)
         st.caption("Or with a planner username and password:")
+    _password_form()
+    _email_link_form()
+
+
+def _password_form() -> None:
     with st.form("sign_in", clear_on_submit=False):
         username = st.text_input("Username", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
@@ -213,8 +365,31 @@ def sign_in_form() -> None:
         else:
             st.error("Wrong username or password.")
         return
-    sign_in(result.account)
-    st.rerun()
+    enter(result.account)
+
+
+def _email_link_form() -> None:
+    """One answer for every address, known or not, so the form tells nobody who has an account."""
+    try:
+        enabled = sessions.email_sign_in_enabled()
+    except PlannerError:
+        return
+    if not enabled:
+        return
+    with st.expander("Email me a sign-in link"), st.form("email_link", clear_on_submit=True):
+        address = st.text_input("Your email address", autocomplete="email", max_chars=254)
+        asked = st.form_submit_button("Email me a sign-in link")
+    if not asked:
+        return
+    if "@" not in address:
+        st.error("Enter the email address on your volunteer record.")
+        return
+    try:
+        sessions.request_link(address, base_url())
+    except PlannerError as err:
+        flash.say("error", flash.refused("No link sent", err))
+        return
+    st.success(LINK_ANSWER)
 
 
 def require_role(*roles: str) -> SessionUser:

@@ -42,6 +42,7 @@ def signed_in_bar(user: session.SessionUser) -> None:
 
 def run(page: st.navigation) -> None:  # type: ignore[valid-type]
     """Run a page; a refusal it did not catch (a busy database, say) is shown as its message."""
+    session.follow_navigation()  # after a logout: the browser drops its cookie
     try:
         page.run()  # type: ignore[attr-defined]
     except PlannerError as err:
