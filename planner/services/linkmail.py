@@ -11,7 +11,7 @@ import logging
 import threading
 
 from planner.core.errors import PlannerError
-from planner.services import keys, notify
+from planner.services import keys, notify, sender
 from planner.store import notifications
 from planner.store.db import Session
 
@@ -27,16 +27,24 @@ def queue(db: Session, *, key: str, volunteer_id: int, kind: str, subject: str, 
 
 
 def send_now() -> str | None:
-    """Try to send what is queued; None when all went, else a sentence saying why some email waits."""
+    """Send what is queued, under the one sender's lease; None when it went (or the app's sender, which
+    holds the lease, sends it in a moment), else a sentence saying why some email waits."""
+    holder = sender.holder_name("link")
     try:
-        report = notify.send_all()
-    except PlannerError as err:  # email not configured, or the database busy: the queue keeps it
+        done = notify.run_round(holder, queue=False)
+    except PlannerError as err:  # email set up wrongly, or the database busy: the queue keeps it
         return "; ".join(err.messages)
     except Exception:  # a bug in sending must not undo what was already committed
         log.exception("sending queued email failed")
         return "Sending failed; the server log has the details. The email stays queued."
-    if report.failed:
-        return f"{report.failed} email(s) could not be sent now and stay queued for a retry."
+    finally:
+        notify.release(holder)
+    if done.busy:
+        return None
+    if done.report is None:
+        return "Email is not set up (PLANNER_SMTP_HOST), so the email waits in the Outbox."
+    if done.report.failed:
+        return f"{done.report.failed} email(s) could not be sent now and stay queued for a retry."
     return None
 
 
