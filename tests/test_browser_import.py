@@ -18,7 +18,7 @@ def test_roster_csv_upload_preview_then_import(fresh_streamlit_server, app_page,
     page = app_page
     log_in(page, fresh_streamlit_server.url, "coordinator")
     page.get_by_role("link", name="Imports/exports").click()
-    expect(page.get_by_text("Import the roster")).to_be_visible()
+    expect(page.get_by_role("heading", name="Import the roster")).to_be_visible()
     page.locator("input[type=file]").first.set_input_files(ROOT / "tests" / "data" / "roster.csv")
     button = page.get_by_role("button", name="Import: 5 to add, 0 to update")
     expect(button).to_be_visible()
