@@ -256,3 +256,48 @@ def test_a_roster_edit_lands_on_the_row_shown_when_someone_added_a_volunteer_mea
     with db.session() as s:
         stored = {v.name: v for v in list_volunteers(s)}
     assert stored[first.name].phone == "816-555-0199" and stored["Aaron Added-Meanwhile"].phone is None
+
+
+def test_the_add_form_checks_every_field_keeps_the_entry_on_error_then_adds(demo_db):
+    at = _coordinator("pages/coordinator/roster.py")
+    assert at.expander[0].label == "Add a volunteer"
+    before = len(list_volunteers_all())
+    field = {t.label: t for t in at.text_input}
+    field["Name"].input("Zora Q.")
+    field["Email (optional)"].input("zora@")
+    field["Availability"].input("Fri 09:00-25:00")
+    _button(at, "Add to the roster").click()
+    at.run()
+    errors = [unescape(e.value) for e in at.error]
+    assert any(e.startswith('New volunteer, column "Email"') for e in errors), errors
+    assert any(e.startswith('New volunteer, column "Availability"') for e in errors), errors
+    assert "Nobody was added." in errors
+    assert len(list_volunteers_all()) == before
+    field = {t.label: t for t in at.text_input}
+    assert field["Name"].value == "Zora Q." and field["Email (optional)"].value == "zora@"  # kept
+
+    field["Email (optional)"].input("zora@example.org")
+    field["Availability"].input("Fri 09:00-17:00")
+    _button(at, "Add to the roster").click()
+    at.run()
+    assert not at.exception
+    assert unescape(at.success[0].value) == "Added Zora Q. to the roster."
+    added = next(v for v in list_volunteers_all() if v.name == "Zora Q.")
+    assert (added.email, added.does_shifts, added.trained, added.check_status) == (
+        "zora@example.org", True, False, "none")
+    assert {t.label: t.value for t in at.text_input}["Name"] == ""  # emptied for the next person
+
+
+def test_the_roster_shows_who_is_free_when(demo_db):
+    at = _coordinator("pages/coordinator/roster.py")
+    overview = next(d.value for d in at.dataframe if "Day" in d.value.columns)
+    with db.session() as s:
+        center = load_settings(s)
+    assert len(overview) == len(center.open_weekdays)
+    first = overview.iloc[0, 1]
+    assert first.split(":")[0].isdigit() and int(first.split(":")[0]) > 0
+
+
+def list_volunteers_all() -> list[VolunteerRecord]:
+    with db.session() as s:
+        return list_volunteers(s)

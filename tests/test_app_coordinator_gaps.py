@@ -111,3 +111,23 @@ def test_leave_a_gap_open(demo_db):
     assert unescape(at.info[0].value).startswith("The gap is closed")
     with db.session() as s:
         assert cancellations.list_cancellations(s, week)[0].resolution == "dismissed"
+
+
+def test_undo_a_cancellation_puts_the_person_back_and_publishes(demo_db):
+    week, me, first = publish_demo_week()
+    mine = next(a for a in first.assignments if a.volunteer == me.key)
+    with db.session() as s:
+        cancel_in(s, week, mine.slot, me.key, "flu", actor="volunteer")
+    at = _gaps_page()
+    undo = at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("undo_")))
+    assert undo.label == f"Undo: {me.name} can come after all"
+    undo.click()
+    at.run()
+    assert not at.exception, at.exception
+    assert messages(at, "success")[0].startswith(f"Cancellation undone: {me.name} is back on ")
+    with db.session() as s:
+        latest = plans.latest_published(s, week)
+        assert cancellations.open_gaps(s, week) == []
+        assert get_volunteer(s, me.id).exceptions == ()
+    assert mine in latest.assignments and latest.version == first.version + 2
+    assert at.dataframe[-1].value.iloc[0]["Outcome"] == "undone: they came back"

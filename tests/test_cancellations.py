@@ -8,6 +8,7 @@ import pytest
 
 from planner.core.domain import VolunteerRecord, WeeklyWindow
 from planner.core.problem import Assignment
+from planner.services import gaps
 from planner.services.gaps import cancel_in
 from planner.store import audit, cancellations, plans, roster
 from planner.store.db import session
@@ -120,3 +121,49 @@ def test_erasing_a_volunteer_blanks_their_cancellation_reasons_but_keeps_the_cou
     with session(store_url) as db:
         history = cancellations.list_cancellations(db, WEEK)
     assert [(g.volunteer, g.reason) for g in history] == [(ana, "")]
+
+
+def test_undo_puts_them_back_removes_the_time_off_and_closes_the_gap(
+        store_url: str, keys: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    ana, bea, _ = keys
+    _publish(store_url, [Assignment(FRI_AM, ana), Assignment(FRI_AM, bea)])
+    with session(store_url) as db:
+        cancel_in(db, WEEK, FRI_AM, ana, actor="coord")
+    state = gaps.load(WEEK)
+    done = gaps.undo(state, state.open_gaps[0], "coord")
+    assert done.version.version == 3
+    assert set(done.version.assignments) == {Assignment(FRI_AM, ana), Assignment(FRI_AM, bea)}
+    with session(store_url) as db:
+        assert roster.get_volunteer(db, int(ana[1:])).exceptions == ()
+        (gap,) = cancellations.list_cancellations(db, WEEK)
+        assert (gap.resolution, gap.resolved_by) == ("undone", "coord")
+    with pytest.raises(plans.PlanError, match="already closed"):
+        gaps.undo(state, gap, "coord")
+
+
+def test_undo_is_refused_with_the_rule_when_the_place_went_meanwhile(
+        store_url: str, keys: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    friday = (WeeklyWindow(4, time(9), time(17)),)
+    with session(store_url) as db:
+        di, eve = (roster.add_volunteer(db, VolunteerRecord(name, trained=True, check_status="cleared",
+                                                            availability=friday)).key
+                   for name in ("Di E.", "Eve F."))
+        target = load_settings(db).shift_target
+    full = [*keys, di][:target]
+    _publish(store_url, [Assignment(FRI_AM, v) for v in full])
+    with session(store_url) as db:
+        cancel_in(db, WEEK, FRI_AM, full[0], actor="coord")
+    with session(store_url) as db:  # someone else takes the place first, behind the gaps page
+        latest = plans.latest_published(db, WEEK)
+        plans.publish_assignments(db, WEEK, [*latest.assignments, Assignment(FRI_AM, eve)],
+                                  based_on=latest.version, actor="coord", why="filled")
+    state = gaps.load(WEEK)
+    with pytest.raises(plans.PlanError, match="target") as refused:
+        gaps.undo(state, state.open_gaps[0], "coord")
+    assert refused.value.messages[0].startswith("Breaks")
+    with session(store_url) as db:  # nothing changed: the time off and the open gap stay
+        assert len(roster.get_volunteer(db, int(full[0][1:])).exceptions) == 1
+        assert len(cancellations.open_gaps(db, WEEK)) == 1
+        assert len(plans.list_versions(db, WEEK)) == 3

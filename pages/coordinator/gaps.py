@@ -16,7 +16,8 @@ user = require_role("coordinator")
 st.title("Gaps and cancellations")
 flash.show("gaps")
 
-chosen = week_picker("Week", settings.load(), key="gaps_week")
+center = settings.load()
+chosen = week_picker("Week", center, key="gaps_week")
 told.show("gaps", chosen, user)
 replan_key = f"gaps_replan:{chosen.isoformat()}"
 state = gaps.load(chosen)
@@ -112,6 +113,21 @@ for gap in state.open_gaps:
             gaps.leave_open(gap.id, user.username)
             flash.later("gaps", "info", "The gap is closed without a replacement.")
             st.rerun()
+        gone = state.names.get(gap.volunteer, gap.volunteer)
+        if st.button(f"Undo: {gone} can come after all", key=f"undo_{gap.id}", icon=":material/undo:",
+                     help="Removes the time off the cancellation added, puts them back on this slot and "
+                          "publishes; they are told by the usual notice."):
+            st.session_state.pop(f"ask_{gap.id}", None)
+            try:
+                done = gaps.undo(state, gap, user.username)
+            except PlannerError as err:
+                flash.later("gaps", "error", "Not undone: " + "; ".join(readable(problem, m)
+                                                                        for m in err.messages))
+            else:
+                back = shown.slot_name(problem, gap.slot)
+                _published(f"Cancellation undone: {gone} is back on {back}.", done)
+                st.session_state.pop(replan_key, None)
+            st.rerun()
 
 # ---------------------------------------------------------------- minimal-change re-plan
 if state.open_gaps:
@@ -145,5 +161,5 @@ if state.open_gaps:
 
 if state.history:
     with st.expander(f"Cancellations this week ({len(state.history)})"):
-        st.dataframe(shown.cancellation_table(problem, state.history, state.names), hide_index=True,
-                     key="gap_history")
+        st.dataframe(shown.cancellation_table(problem, state.history, state.names, center.timezone),
+                     hide_index=True, key="gap_history")

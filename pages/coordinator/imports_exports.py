@@ -87,7 +87,7 @@ else:
     c4.download_button("Calendar (ICS)", files.ics, f"{files.stem}.ics", "text/calendar", key="export_ics",
                        on_click=audit.record, args=logged)
 
-st.subheader("Calendar subscription: every published shift")
+st.header("Calendar subscription: every published shift")
 st.caption("A private feed of all published weeks with the people on each slot (names only), for the "
            "coordinators' own calendars. It updates itself when a week is published again.")
 if user.user_id is None:

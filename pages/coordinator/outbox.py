@@ -29,7 +29,7 @@ if right.button("Refresh", key="outbox_refresh"):
 
 failed = [m for m in box.messages if m.status == "failed"]
 if failed:
-    st.subheader("Failed messages")
+    st.header("Failed messages")
     choices = {m.id: shown.failed_choice(m, box.names) for m in failed}
     picked = st.selectbox("Failed message", list(choices), format_func=choices.get, key="outbox_pick")
     one, every = st.columns(2)
@@ -43,7 +43,7 @@ if failed:
         flash.later("outbox", "success", f"{count} queued again: they go out in a few seconds.")
         st.rerun()
 
-st.subheader("All messages")
+st.header("All messages")
 if not box.messages:
     st.caption("No message was queued yet. Publishing a week queues one for each volunteer whose shifts "
                "changed.")

@@ -1,4 +1,5 @@
-"""Coordinator: the roster as an editable table (every edit validated before it is saved), and invitations."""
+"""Coordinator: the roster (an add form, an editable table validated before saving, who is free when),
+invitations, and erasing a volunteer."""
 
 from datetime import date
 
@@ -15,8 +16,9 @@ from planner.ui.session import require_role
 user = require_role("coordinator")
 
 st.title("Roster")
-st.caption("Edit a cell and it is checked and saved at once. Add a volunteer in the empty last row. "
-           "To take someone off the roster, untick Active: their history is kept.")
+st.caption("Edit a cell and it is checked and saved at once. Add a volunteer with the form below or in "
+           "the empty last row of the table. To take someone off the roster, untick Active: their history "
+           "is kept.")
 
 flash.show("roster")
 for line in st.session_state.pop("roster_errors", []):
@@ -39,8 +41,52 @@ audit.contact_view(user.username, "roster", sum(1 for r in records if r.email or
 for warning in shown.check_warnings(records, today=date.today()):
     flash.say("warning", warning)
 
+adding = st.session_state.get("add_round", 0)  # a new round after a success empties the form
+
+
+def _k(name: str) -> str:
+    return f"add_{name}:{adding}"
+
+
+with (st.expander("Add a volunteer", expanded=not records, icon=":material/person_add:"),
+      st.form("add_volunteer")):
+    c1, c2, c3 = st.columns(3)
+    cells = {"Name": c1.text_input("Name", max_chars=100, key=_k("name"),
+                                   help="As the roster shows it, e.g. Ana R."),
+             "Email": c2.text_input("Email (optional)", max_chars=254, key=_k("email")),
+             "Phone": c3.text_input("Phone (optional)", max_chars=40, key=_k("phone"))}
+    c1, c2, c3 = st.columns(3)
+    cells["Shifts"] = c1.checkbox("Takes shifts", value=True, key=_k("shifts"))
+    cells["Meals"] = c1.checkbox("Brings dinner", key=_k("meals"))
+    cells["Trained"] = c1.checkbox("Trained", key=_k("trained"),
+                                   help="Untrained volunteers always work beside a trained one.")
+    cells["Check"] = c2.selectbox("Background check", list(CHECK_STATUSES), key=_k("check"),
+                                  index=list(CHECK_STATUSES).index("none"))
+    cells["Check expires"] = c2.date_input("Check expires", value=None, key=_k("expires"))
+    cells["Max shifts/week"] = c3.number_input("Max shifts/week", 0, 21, 1, key=_k("max_shifts"))
+    cells["Max meals/week"] = c3.number_input("Max meals/week", 0, 21, 0, key=_k("max_meals"))
+    cells["Availability"] = st.text_input("Availability", placeholder="Fri 09:00-17:00; Sat 09:00-13:00",
+                                          key=_k("availability"),
+                                          help="Weekly windows; the volunteer can change them later.")
+    added = st.form_submit_button("Add to the roster", type="primary")
+if added:
+    new, problems = shown.new_volunteer(cells)
+    if problems:
+        st.session_state["roster_errors"] = [*problems, "Nobody was added."]
+    else:
+        try:
+            roster.save_edits([], [new], seen, user.username)
+            flash.later("roster", "success", f"Added {new.name} to the roster.")
+            st.session_state["add_round"] = adding + 1
+        except PlannerError as err:
+            st.session_state["roster_errors"] = [*err.messages, "Nobody was added."]
+    st.session_state.pop(f"{key}:shown", None)
+    st.session_state["roster_version"] = version + 1
+    st.rerun()
+
 st.data_editor(
     shown.roster_table(records), key=key, hide_index=True, num_rows="add",
+    height=shown.editor_height(len(records)),
     column_order=list(shown.ROSTER_COLUMNS),
     column_config={
         "Name": st.column_config.TextColumn("Name", required=True, max_chars=100),
@@ -71,9 +117,15 @@ if not edit.empty:
 
 st.caption(f"{len(records)} volunteers, {sum(r.active for r in records)} active.")
 
+st.header("Who is usually free")
+center = settings.load()
+st.caption("Active volunteers whose weekly availability covers each slot of the open days "
+           "(time off and weekly caps not counted).")
+st.dataframe(shown.availability_overview(records, center), hide_index=True, key="availability_overview")
+
 # ---------------------------------------------------------------- invitations (issue 12)
 st.divider()
-st.subheader("Invitations")
+st.header("Invitations")
 st.caption("Invite volunteers to make their own account: each gets an email with a link that works once, "
            "for 7 days. Inviting someone again sends a new link and the old one stops working. For someone "
            "without email, print a one-time code.")
@@ -84,7 +136,7 @@ if printable:
     st.code(printable, language=None)
 
 lines = invitations.roster_statuses()
-st.dataframe(shown.invitation_table(lines, settings.load().timezone), hide_index=True,
+st.dataframe(shown.invitation_table(lines, center.timezone), hide_index=True,
              key="invitations_table")
 open_lines = {line.volunteer_id: line for line in lines if line.status != "joined"}
 round_ = st.session_state.get("invite_round", 0)
@@ -125,3 +177,31 @@ if st.button("Printable code (one chosen volunteer)", disabled=len(chosen) != 1,
         flash.later("invitations", "error", flash.refused("No code made", err))
     st.session_state["invite_round"] = round_ + 1
     st.rerun()
+
+# ---------------------------------------------------------------- erasure (the right to be forgotten)
+st.divider()
+st.header("Erase a volunteer")
+st.caption("Removes the person's name, contacts, check status, availability and sign-in account for good. "
+           "Past plans keep an anonymous entry, so coverage counts stay right. This cannot be undone. "
+           "The audit log records who erased whom.")
+flash.show("erase")
+people = {r.id: r.name for r in records if not r.erased}
+with st.form("erase", clear_on_submit=True):
+    doomed = st.selectbox("Volunteer", list(people), format_func=people.get, index=None,
+                          placeholder="Choose a volunteer")
+    typed = st.text_input("Type the volunteer's name to confirm", max_chars=100)
+    erase = st.form_submit_button("Erase permanently")
+if erase:
+    if doomed is None:
+        flash.say("error", "Choose the volunteer to erase.")
+    else:
+        try:
+            roster.erase(doomed, typed, user.username)
+        except PlannerError as err:
+            flash.say("error", flash.refused("Not erased", err))
+        else:  # the name is gone from here on, this page included
+            flash.later("erase", "success",
+                        "Erased: the volunteer's name, contacts, availability and account.")
+            st.session_state.pop(f"{key}:shown", None)
+            st.session_state["roster_version"] = version + 1
+            st.rerun()

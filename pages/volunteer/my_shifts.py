@@ -43,7 +43,7 @@ else:
 if weeks.unpublished and len(weeks.unpublished) < my_shifts.WEEKS_AHEAD + 1:
     st.caption("Weeks not published yet: " + ", ".join(day_label(w) for w in weeks.unpublished) + ".")
 
-st.subheader("Keep my phone's calendar up to date")
+st.header("Keep my phone's calendar up to date")
 feed_links.panel(("volunteer", user.volunteer_id), user.username, what="your shifts")
 
 upcoming = weeks.upcoming

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.core.clock import to_local
 from planner.core.labels import coverage_label, plural, slot_title
 from planner.core.problem import Assignment, Problem
 
@@ -52,18 +53,20 @@ def suggestion_table(suggestions: Sequence[Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
 
 
-RESOLUTION_WORDS = {"": "open", "replaced": "replaced", "replanned": "re-planned", "dismissed": "left open"}
+RESOLUTION_WORDS = {"": "open", "replaced": "replaced", "replanned": "re-planned", "dismissed": "left open",
+                    "undone": "undone: they came back"}
 
 
-def cancellation_table(problem: Problem, gaps: Iterable[Any], names: Mapping[str, str]) -> pd.DataFrame:
-    """Every cancellation of a week with how it was resolved (the history kept in the store)."""
+def cancellation_table(problem: Problem, gaps: Iterable[Any], names: Mapping[str, str],
+                       timezone: str) -> pd.DataFrame:
+    """Every cancellation of a week with how it was resolved (the history kept in the store), center time."""
     rows = []
     for g in gaps:
         outcome = RESOLUTION_WORDS.get(g.resolution, g.resolution)
         if g.replacement:
             outcome += f" by {names.get(g.replacement, g.replacement)}"
         rows.append({"Slot": slot_name(problem, g.slot), "Volunteer": names.get(g.volunteer, g.volunteer),
-                     "Reason": g.reason, "Marked": f"{g.created_at:%Y-%m-%d %H:%M} UTC",
+                     "Reason": g.reason, "Marked": f"{to_local(g.created_at, timezone):%Y-%m-%d %H:%M}",
                      "By": g.created_by or "", "Outcome": outcome})
     return pd.DataFrame(rows, columns=["Slot", "Volunteer", "Reason", "Marked", "By", "Outcome"])
 

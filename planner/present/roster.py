@@ -141,6 +141,21 @@ def roster_edit(records: Sequence[VolunteerRecord], state: Mapping[str, Any]) ->
     return RosterEdit(updated, added, [])
 
 
+def new_volunteer(cells: Mapping[str, Any]) -> tuple[VolunteerRecord | None, list[str]]:
+    """The "Add a volunteer" form read like a new editor row, so both ways in obey one set of rules."""
+    errors: list[str] = []
+    record = _read("New volunteer", {"Active": True, **cells}, None, errors)
+    return record, errors
+
+
+EDITOR_ROW_PX = 35
+
+
+def editor_height(rows: int, visible: int = 40) -> int:
+    """Tall enough to scan `visible` people at once, plus the header and the empty row for adding one."""
+    return (min(rows, visible) + 2) * EDITOR_ROW_PX + 3
+
+
 class InvitationLine(Protocol):
     """One volunteer's invitation as `planner.services.invitations.RosterInvitation` gives it."""
 

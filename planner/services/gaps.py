@@ -88,12 +88,17 @@ def _cancel_in(db: Session, week_start: date, slot_id: str, volunteer: int | str
     done = publish_in(db, week_start, kept, based_on=latest.version, actor=actor,
                       why=f"{key} cancelled {slot_id}")
     plans.remove_pin(db, week_start, mine, actor=actor)
-    slot = next((s for s in load_settings(db).week_slots(week_start) if s.id == slot_id), None)
-    if slot is not None:
-        roster.add_exception(db, volunteer_id_from_key(key),
-                             DatedException(slot.day, "off", slot.start.time(), slot.end.time()), actor=actor)
+    time_off = _time_off(db, week_start, slot_id)
+    if time_off is not None:
+        roster.add_exception(db, volunteer_id_from_key(key), time_off, actor=actor)
     assert latest.version is not None
     return cancellations.record(db, week_start, slot_id, key, latest.version, reason, actor), done
+
+
+def _time_off(db: Session, week_start: date, slot_id: str) -> DatedException | None:
+    """The time off a cancellation adds: the slot's hours (None for a slot the settings dropped)."""
+    slot = next((s for s in load_settings(db).week_slots(week_start) if s.id == slot_id), None)
+    return None if slot is None else DatedException(slot.day, "off", slot.start.time(), slot.end.time())
 
 
 def cancel(week_start: date, slot_id: str, volunteer: int | str, reason: str = "",
@@ -117,6 +122,34 @@ def replace_person(state: GapsState, gap: Gap, volunteer: str, actor: str | None
         done = publish_in(db, state.week_start, [*after, *state.hidden], based_on=state.version, actor=actor,
                           why=f"{volunteer} replaces {gap.volunteer} on {gap.slot}")
         cancellations.resolve_gap(db, gap.id, "replaced", replacement=volunteer, actor=actor)
+        return done
+
+
+def undo(state: GapsState, gap: Gap, actor: str | None) -> Published:
+    """They can come after all: the slot's time off goes, they are back on it, and that is published.
+
+    Refused (PlanError naming the rule) when the slot or their week changed so
+    they no longer fit; nothing changes then.
+    """
+    if not gap.is_open:
+        raise PlanError(f"gap {gap.id}: already closed, so there is nothing to undo")
+    person = volunteer_id_from_key(gap.volunteer)
+    with session() as db:
+        time_off = _time_off(db, state.week_start, gap.slot)
+        record = roster.get_volunteer(db, person)
+        if record is None or record.erased or not record.active:
+            raise PlanError(f"{gap.volunteer}: not on the active roster any more")
+        for off in record.exceptions:
+            if time_off is not None and off.id is not None and (off.day, off.kind, off.start, off.end) == (
+                    time_off.day, time_off.kind, time_off.start, time_off.end):
+                roster.remove_exception(db, person, off.id, actor=actor)
+        problem = build_problem(db, state.week_start)
+        after, breaks = repair.add_person(problem, state.current, gap.slot, gap.volunteer)
+        if breaks:
+            raise PlanError([repair.describe(b) for b in breaks])
+        done = publish_in(db, state.week_start, [*after, *state.hidden], based_on=state.version, actor=actor,
+                          why=f"{gap.volunteer} is back on {gap.slot} (cancellation undone)")
+        cancellations.resolve_gap(db, gap.id, "undone", actor=actor)
         return done
 
 

@@ -18,7 +18,7 @@ from planner.core.errors import PlanError
 from planner.store import audit
 from planner.store.models import CancellationRow, WeekRow, utcnow
 
-RESOLUTIONS = ("replaced", "replanned", "dismissed")
+RESOLUTIONS = ("replaced", "replanned", "dismissed", "undone")
 MAX_REASON = 200
 
 
@@ -102,7 +102,8 @@ def open_gaps(db: Session, week_start: date) -> list[Gap]:
 
 def resolve_gap(db: Session, gap_id: int, resolution: str, *, replacement: int | str | None = None,
                 actor: str | None = None) -> Gap:
-    """Close a gap: `replaced` (with the replacement), `replanned` or `dismissed` (left open on purpose).
+    """Close a gap: `replaced` (with the replacement), `replanned`, `dismissed` (left open on purpose)
+    or `undone` (they can come after all).
 
     Publishing the plan change is the caller's (same unit of work), so the two
     happen together or not at all.

@@ -233,7 +233,8 @@ class CancellationRow(Base):
 
     __tablename__ = "cancellations"
     __table_args__ = (
-        CheckConstraint("resolution IN ('', 'replaced', 'replanned', 'dismissed')", name="resolution"),
+        CheckConstraint("resolution IN ('', 'replaced', 'replanned', 'dismissed', 'undone')",
+                        name="resolution"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id", ondelete="CASCADE"), index=True)
