@@ -80,6 +80,7 @@ def _cancel_in(db: Session, week_start: date, slot_id: str, volunteer: int | str
     except ValueError as err:
         raise PlanError(f"volunteer: {err}") from None
     reason = cancellations.checked_reason(reason)
+    plans.lock_week(db, week_start)  # a publish meanwhile waits, so "I can't make it" is never refused for it
     latest = plans.latest_published(db, week_start)
     mine = Assignment(slot_id, key)
     if latest is None or mine not in latest.assignments:
