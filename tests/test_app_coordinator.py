@@ -260,7 +260,7 @@ def test_a_roster_edit_lands_on_the_row_shown_when_someone_added_a_volunteer_mea
 
 def test_the_add_form_checks_every_field_keeps_the_entry_on_error_then_adds(demo_db):
     at = _coordinator("pages/coordinator/roster.py")
-    assert at.expander[0].label == "Add a volunteer"
+    assert at.expander[0].label == "Add a volunteer" and not at.expander[0].proto.expanded
     before = len(list_volunteers_all())
     field = {t.label: t for t in at.text_input}
     field["Name"].input("Zora Q.")
@@ -275,6 +275,7 @@ def test_the_add_form_checks_every_field_keeps_the_entry_on_error_then_adds(demo
     assert len(list_volunteers_all()) == before
     field = {t.label: t for t in at.text_input}
     assert field["Name"].value == "Zora Q." and field["Email (optional)"].value == "zora@"  # kept
+    assert at.expander[0].proto.expanded, "and in sight, to be corrected"
 
     field["Email (optional)"].input("zora@example.org")
     field["Availability"].input("Fri 09:00-17:00")

@@ -81,6 +81,7 @@ def test_a_cancellation_on_the_gaps_page_says_who_is_told(demo_db, no_email, mon
     monkeypatch.setenv("PLANNER_SMTP_FROM", "center@example.org")
     publish_demo_week()
     at = _open("coordinator", "pages/coordinator/gaps.py")
+    next(s for s in at.selectbox if s.label == "Who cannot make it").set_value(0)
     next(b for b in at.button if b.label == "Mark cancellation").click()
     at.run()
     assert not at.exception, at.exception

@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from planner.core.domain import default_week
 from planner.core.labels import plural
@@ -26,7 +26,7 @@ from planner.services.week import build_problem
 from planner.store import db, plans
 from planner.store.roster import list_volunteers
 from planner.store.settings import load_settings
-from tests.fixtures.browser import edit_first_phone
+from tests.fixtures.browser import choose, edit_first_phone, go, shot
 from tests.test_browser_signin import APP, log_in
 
 pytestmark = pytest.mark.browser
@@ -34,42 +34,24 @@ pytestmark = pytest.mark.browser
 GRID = "[data-testid='stTable']"
 
 
-def _go(page: Page, title: str) -> None:
-    """Open a page from the top menu (a new URL would start a new, signed-out session)."""
-    page.get_by_role("link", name=title, exact=True).first.click()
-
-
-def _choose(page: Page, label: str, option: str, nth: int = 0) -> None:
-    """Pick `option` in the nth selectbox labelled `label` by typing it, as a user would."""
-    box = page.get_by_label(label, exact=True).nth(nth)
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=option, exact=True).first.click()
-
-
-def _shot(page: Page, artifacts, name: str) -> None:
-    page.mouse.move(5, 5)
-    page.screenshot(path=artifacts / f"flow-{name}.png", full_page=True)
-
-
 def test_the_coordinators_week_end_to_end(fresh_streamlit_server, app_page, artifacts):
     page, url = app_page, fresh_streamlit_server.database_url
     page.set_viewport_size({"width": 1400, "height": 1000})
     log_in(page, fresh_streamlit_server.url, "coordinator")
     expect(page.get_by_role("heading", name="Plan the week")).to_be_visible()
-    _shot(page, artifacts, "01-signed-in")
+    shot(page, artifacts, "flow-01-signed-in")
 
     # Edit a volunteer: the first row's phone, typed into the roster grid.
-    _go(page, "Roster")
+    go(page, "Roster")
     expect(page.get_by_role("heading", name="Roster")).to_be_visible()
     edit_first_phone(page, "816-555-0177")
     expect(page.get_by_text("Saved: 1 volunteer changed, 0 added.")).to_be_visible()
     with db.session(url) as s:
         assert list_volunteers(s)[0].phone == "816-555-0177"
-    _shot(page, artifacts, "02-volunteer-edited")
+    shot(page, artifacts, "flow-02-volunteer-edited")
 
     # Plan the week, timed from the click to the grid on screen.
-    _go(page, "Plan the week")
+    go(page, "Plan the week")
     plan_button = page.get_by_role("button", name="Plan", exact=True)
     expect(plan_button).to_be_visible()
     started = time.monotonic()
@@ -79,7 +61,7 @@ def test_the_coordinators_week_end_to_end(fresh_streamlit_server, app_page, arti
     seconds = time.monotonic() - started
     print(f"\nplanning the demo week in the browser took {seconds:.2f} s (click to grid)")
     (artifacts / "flow-plan-seconds.txt").write_text(f"{seconds:.3f}\n")
-    _shot(page, artifacts, "03-planned")
+    shot(page, artifacts, "flow-03-planned")
 
     # Pin someone who can take the first slot, then re-plan around the pin.
     with db.session(url) as s:
@@ -98,11 +80,11 @@ def test_the_coordinators_week_end_to_end(fresh_streamlit_server, app_page, arti
     page.get_by_role("button", name="Re-plan", exact=True).click()
     expect(page.get_by_text("New plan (not saved yet)")).to_be_visible()
     expect(page.locator(GRID).first).to_contain_text(f"{person.name} (trained) (pinned)")
-    _shot(page, artifacts, "04-pinned-and-replanned")
+    shot(page, artifacts, "flow-04-pinned-and-replanned")
 
     page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.get_by_text(re.compile(r"^Published as version 1\."))).to_be_visible()
-    _shot(page, artifacts, "05-published")
+    shot(page, artifacts, "flow-05-published")
 
     # Mark a cancellation on a slot someone else can fill (worked out the way the page does).
     with db.session(url) as s:
@@ -113,21 +95,21 @@ def test_the_coordinators_week_end_to_end(fresh_streamlit_server, app_page, arti
     gone, label = next((a, text) for a, text in published_choices(problem, current)
                        if gaps.suggestions(problem, [x for x in current if x != a], a.slot,
                                            exclude=[a.volunteer]))
-    _go(page, "Gaps")
+    go(page, "Gaps")
     expect(page.get_by_role("heading", name="Gaps and cancellations")).to_be_visible()
-    _choose(page, "Who cannot make it", label)
+    choose(page, "Who cannot make it", label)
     page.get_by_label("Reason (optional, kept in the history)").fill("sick child")
     page.get_by_role("button", name="Mark cancellation", exact=True).click()
     expect(page.get_by_text("Cancellation marked")).to_be_visible()
     expect(page.get_by_text(re.compile(r"cannot make it \(sick child\)\."))).to_be_visible()
-    _shot(page, artifacts, "06-cancellation-marked")
+    shot(page, artifacts, "flow-06-cancellation-marked")
 
     kept = [x for x in current if x != gone]
     best = gaps.suggestions(problem, kept, gone.slot, exclude=[gone.volunteer])[0]
-    _choose(page, "Replacement", f"{best.name} ({plural(best.assigned_this_week, 'slot')} this week)")
+    choose(page, "Replacement", f"{best.name} ({plural(best.assigned_this_week, 'slot')} this week)")
     page.get_by_role("button", name="Apply", exact=True).first.click()
     expect(page.get_by_text(re.compile(r"^Ask .* first: "))).to_be_visible()  # their phone or email
-    _shot(page, artifacts, "07-ask-the-replacement")
+    shot(page, artifacts, "flow-07-ask-the-replacement")
     page.get_by_role("button", name=re.compile(r" said yes: publish$")).click()
     expect(page.get_by_text(re.compile(r" replaces .* Published as version 3\."))).to_be_visible()
     expect(page.get_by_text("No open gaps this week.")).to_be_visible()
@@ -136,10 +118,10 @@ def test_the_coordinators_week_end_to_end(fresh_streamlit_server, app_page, arti
     assert latest is not None and latest.version == 3 and gone not in latest.assignments
     assert len([a for a in latest.assignments if a.slot == gone.slot]) == len(
         [a for a in published.assignments if a.slot == gone.slot])
-    _shot(page, artifacts, "08-replacement-applied")
+    shot(page, artifacts, "flow-08-replacement-applied")
 
     # Download the week's schedule as XLSX and ICS.
-    _go(page, "Imports/exports")
+    go(page, "Imports/exports")
     expect(page.get_by_role("heading", name="Imports and exports")).to_be_visible()
     expect(page.get_by_text("Exports published version 3")).to_be_visible()
     files = {}
@@ -153,7 +135,7 @@ def test_the_coordinators_week_end_to_end(fresh_streamlit_server, app_page, arti
     assert sheet.max_row - 1 == len(latest.assignments)
     events = list(Calendar.from_ical(files["Calendar (ICS)"]).walk("VEVENT"))
     assert len(events) == len(latest.assignments)
-    _shot(page, artifacts, "08-downloads")
+    shot(page, artifacts, "flow-08-downloads")
     assert page.locator(APP).count() == 1
     with db.session(url) as s:  # the published result is within the rules
         assert validate(build_problem(s, week), list(latest.assignments)) == []

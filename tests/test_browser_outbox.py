@@ -13,7 +13,7 @@ import time
 from datetime import date
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from planner.core.domain import default_week
 from planner.core.validate import why_not_eligible
@@ -21,17 +21,13 @@ from planner.services.week import build_problem
 from planner.store import accounts, db, notifications, plans
 from planner.store.roster import get_volunteer, list_volunteers
 from planner.store.settings import load_settings
-from tests.fixtures.browser import run_streamlit
+from tests.fixtures.browser import go, run_streamlit
 from tests.fixtures.smtp import smtp_env
 from tests.test_browser_signin import log_in
 
 pytestmark = pytest.mark.browser
 
 TOLD = re.compile(r"^(\d+) volunteers will be emailed about their changes; (\d+) have no email: call them\.$")
-
-
-def _go(page: Page, title: str) -> None:
-    page.get_by_role("link", name=title, exact=True).first.click()
 
 
 def _wait_for_counts(url: str, expected: dict[str, int], seconds: float = 30) -> None:
@@ -96,7 +92,7 @@ def test_publish_says_who_is_emailed_the_app_sends_each_once_and_the_outbox_retr
         assert sorted(m["To"] for m in got) == sorted(set(with_email) - {refused})
         _wait_for_counts(server.database_url, {"sent": emailed - 1, "failed": 1})
 
-        _go(page, "Outbox")
+        go(page, "Outbox")
         expect(page.get_by_role("heading", name="Outbox")).to_be_visible()
         expect(page.get_by_text(f"{emailed - 1} sent, 0 queued, 1 failed")).to_be_visible()
         failure = "failed: refused by the mail server: 550 5.7.1 Mailbox unavailable for this test (retry it)"

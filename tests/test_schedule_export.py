@@ -51,19 +51,20 @@ def test_xlsx_has_no_formula_cells() -> None:
     assert sheet["A1"].font.bold
 
 
-def test_the_printable_page_is_a_day_by_slot_grid_on_a_landscape_page() -> None:
+def test_the_printable_page_is_a_slot_by_day_grid_on_a_landscape_page() -> None:
     grid = schedule_export.wall_grid(PROBLEM, PLAN)
-    assert list(grid.index) == ["Fri 4 Dec"]
-    assert list(grid.columns) == ["Morning 09:00-13:00", "Dinner 17:00-18:00"]
-    morning = grid.loc["Fri 4 Dec", "Morning 09:00-13:00"]
+    assert list(grid.columns) == ["Fri 4 Dec"]  # days across, as on a wall calendar
+    assert list(grid.index) == ["Morning 09:00-13:00", "Dinner 17:00-18:00"]
+    morning = grid.loc["Morning 09:00-13:00", "Fri 4 Dec"]
     assert morning.split("\n") == ["@SUM(A1:A2); \\, x", "Ana <b>R.</b> & co"]
-    assert grid.loc["Fri 4 Dec", "Dinner 17:00-18:00"] == HOSTILE
+    assert grid.loc["Dinner 17:00-18:00", "Fri 4 Dec"] == HOSTILE
     page = schedule_export.to_html(grid, "Week <script>alert(1)</script>", "-main room").decode("utf-8")
     assert "size: landscape" in page
     assert "<script>" not in page and "<b>R.</b>" not in page
     assert "Ana &lt;b&gt;R.&lt;/b&gt; &amp; co" in page
     assert "<title>Week &lt;script&gt;alert(1)&lt;/script&gt;</title>" in page
-    assert page.count("<tr>") == 2  # the header and one day
+    assert page.count("<tr>") == 3  # the header and two slots
+    assert "<thead><tr><th>Slot</th><th>Fri 4 Dec</th></tr></thead>" in page
 
 
 def test_ics_has_one_event_per_assignment_in_the_center_time_zone() -> None:

@@ -41,23 +41,28 @@ if not choices:
     st.caption("The published plan has nobody on a slot.")
 else:
     labels = dict(enumerate(label for _, label in choices))
-    with st.form(f"cancel_form:{state.version}", clear_on_submit=True):
-        picked = st.selectbox("Who cannot make it", list(labels), format_func=labels.get,
-                              key=f"cancel_pick:{state.version}")
+    # Keyed by the published version: a mark publishes a new one, so the form starts afresh (nobody chosen,
+    # no reason); a refused click keeps what was chosen and typed.
+    with st.form(f"cancel_form:{state.version}"):
+        picked = st.selectbox("Who cannot make it", list(labels), format_func=labels.get, index=None,
+                              placeholder="Choose the person and slot", key=f"cancel_pick:{state.version}")
         reason = st.text_input("Reason (optional, kept in the history)", max_chars=gaps.MAX_REASON,
                                key=f"cancel_reason:{state.version}")
-        if st.form_submit_button("Mark cancellation"):
-            gone, label = choices[picked]
-            try:
-                done = gaps.cancel(chosen, gone.slot, gone.volunteer, reason, actor=user.username)
-                flash.later("gaps", "success", f"Cancellation marked: {label}; the gap is listed below with "
-                                               "who can fill it.")
-                told.later("gaps", chosen, done)
-            except PlannerError as err:
-                flash.later("gaps", "error", "Not marked: " + "; ".join(readable(problem, m)
-                                                                        for m in err.messages))
-            st.session_state.pop(replan_key, None)
-            st.rerun()
+        marked = st.form_submit_button("Mark cancellation")
+    if marked and picked is None:
+        flash.say("error", "Choose who cannot make it. Nothing was changed.")
+    elif marked:
+        gone, label = choices[picked]
+        try:
+            done = gaps.cancel(chosen, gone.slot, gone.volunteer, reason, actor=user.username)
+            flash.later("gaps", "success", f"Cancellation marked: {label}; the gap is listed below with "
+                                           "who can fill it.")
+            told.later("gaps", chosen, done)
+        except PlannerError as err:
+            flash.later("gaps", "error", "Not marked: " + "; ".join(readable(problem, m)
+                                                                    for m in err.messages))
+        st.session_state.pop(replan_key, None)
+        st.rerun()
 
 # ---------------------------------------------------------------- open gaps
 st.header("Open gaps")

@@ -48,7 +48,9 @@ def _k(name: str) -> str:
     return f"add_{name}:{adding}"
 
 
-with (st.expander("Add a volunteer", expanded=not records, icon=":material/person_add:"),
+# Open after a refused entry: the messages above move it, so the browser draws it anew, closed by default.
+refused = st.session_state.pop("add_refused", False)
+with (st.expander("Add a volunteer", expanded=not records or refused, icon=":material/person_add:"),
       st.form("add_volunteer")):
     c1, c2, c3 = st.columns(3)
     cells = {"Name": c1.text_input("Name", max_chars=100, key=_k("name"),
@@ -73,6 +75,7 @@ if added:
     new, problems = shown.new_volunteer(cells)
     if problems:
         st.session_state["roster_errors"] = [*problems, "Nobody was added."]
+        st.session_state["add_refused"] = True
     else:
         try:
             roster.save_edits([], [new], seen, user.username)
@@ -80,6 +83,7 @@ if added:
             st.session_state["add_round"] = adding + 1
         except PlannerError as err:
             st.session_state["roster_errors"] = [*err.messages, "Nobody was added."]
+            st.session_state["add_refused"] = True
     st.session_state.pop(f"{key}:shown", None)
     st.session_state["roster_version"] = version + 1
     st.rerun()

@@ -1,8 +1,8 @@
 """A week's schedule as a table (for CSV and XLSX through `planner.io.spreadsheet`) and a wall chart.
 
 The spreadsheets list one row per assignment (`schedule`); the printable page
-is a day x slot grid on one landscape page (`wall_grid`, `to_html`), escaping
-every text. The calendar is `planner.io.ics.schedule_ics`.
+is a slot x day grid on one landscape page (`wall_grid`, `to_html`), days across
+as on a wall calendar, escaping every text. The calendar is `planner.io.ics.schedule_ics`.
 """
 
 from __future__ import annotations
@@ -31,29 +31,32 @@ def schedule(problem: Problem, assignments: Iterable[Assignment], place: str = "
 
 
 def wall_grid(problem: Problem, assignments: Iterable[Assignment]) -> pd.DataFrame:
-    """Days down, the day's slots across (`Morning 09:00-13:00`, ...), names in each cell: the wall chart."""
+    """The wall chart: days across (as on a wall calendar), the day's slots down (`Morning 09:00-13:00`,
+    ...), names in each cell."""
     names: dict[str, list[str]] = {}
     for a in assignments:
         if problem.has_slot(a.slot) and problem.has_volunteer(a.volunteer):
             names.setdefault(a.slot, []).append(problem.volunteer(a.volunteer).name or a.volunteer)
     slots = sorted(problem.slots, key=lambda s: (s.start, s.kind != "shift", s.id))
-    columns = list(dict.fromkeys(slot_column(s) for s in sorted(slots, key=lambda s: (s.start.time(), s.id))))
+    rows = list(dict.fromkeys(slot_column(s) for s in sorted(slots, key=lambda s: (s.start.time(), s.id))))
     days = list(dict.fromkeys(day_label(s.day) for s in slots))
-    grid = pd.DataFrame("", index=days, columns=columns, dtype=object)
+    grid = pd.DataFrame("", index=rows, columns=days, dtype=object)
     for slot in slots:
         people = sorted(names.get(slot.id, []), key=str.casefold)
-        grid.loc[day_label(slot.day), slot_column(slot)] = "\n".join(people) or "(nobody yet)"
-    grid.index.name = "Day"
+        grid.loc[slot_column(slot), day_label(slot.day)] = "\n".join(people) or "(nobody yet)"
+    grid.index.name = "Slot"
     return grid
 
 
 def to_html(grid: pd.DataFrame, title: str, place: str = "") -> bytes:
-    """One landscape page to post on the wall: days by slots, every text escaped, no scripts, no links."""
+    """One landscape page to post on the wall: `wall_grid`'s slots by days, every text escaped, no scripts,
+    no links."""
     e = html.escape
-    head = "<th>Day</th>" + "".join(f"<th>{e(str(c))}</th>" for c in grid.columns)
-    body = "\n".join(f"<tr><th>{e(str(day))}</th>"
+    corner = e(str(grid.index.name or ""))
+    head = f"<th>{corner}</th>" + "".join(f"<th>{e(str(c))}</th>" for c in grid.columns)
+    body = "\n".join(f"<tr><th>{e(str(label))}</th>"
                      + "".join("<td>" + "<br>".join(e(n) for n in str(v).split("\n")) + "</td>" for v in row)
-                     + "</tr>" for day, row in zip(grid.index, grid.itertuples(index=False), strict=True))
+                     + "</tr>" for label, row in zip(grid.index, grid.itertuples(index=False), strict=True))
     where = f"<p>{e(place)}</p>" if place else ""
     page = f"""<!DOCTYPE html>
 <html lang="en">

@@ -117,8 +117,10 @@ def styled_grid(grid: WeekGrid) -> Any:
     return safe.style.apply(lambda _: styles, axis=None)
 
 
-GRID_LEGEND = ("Red: short of the minimum, or of trained volunteers. Yellow: at least the minimum, "
-               "below the target. Green: at the target.")
+# Every colour and mark the grid uses; "Short:" repeats red in words, for those who cannot tell colours.
+GRID_LEGEND = ("Red, marked Short: short of the minimum, or of trained volunteers. Yellow: at least the "
+               "minimum, below the target. Green: at the target. (trained): a trained volunteer. "
+               "(pinned): kept on the slot in every re-plan.")
 NAMES_SHOWN = 4  # more people than this are counted, not named
 
 
