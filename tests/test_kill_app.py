@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from planner.core.domain import default_week
 from planner.store.db import dispose_engine, session
@@ -180,6 +180,16 @@ def _kill_runs(zygote: Zygote, kind: str, base: Path, tmp: Path, rng: random.Ran
     return {"seconds": seconds, **outcomes, "last": tmp / f"{kind}-{RUNS - 1}.sqlite3"}
 
 
+def _fresh_page(browser: Browser, previous: Page | None = None) -> Page:
+    """A new browser for each restarted server: cookies are per host, not per port, so a session from the
+    last server would otherwise sign the next one in and hide the sign-in form."""
+    if previous is not None:
+        previous.context.close()
+    page = browser.new_context().new_page()
+    page.set_default_timeout(30_000)
+    return page
+
+
 def test_kill_9_during_publish_and_import_never_leaves_a_partial_change(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Browser) -> None:
     base = tmp_path / "base.sqlite3"
@@ -200,11 +210,10 @@ def test_kill_9_during_publish_and_import_never_leaves_a_partial_change(
         assert outcome["old"] and outcome["new"], "kills landed before and after the commit"
 
     # The next start works: a real server on the last killed databases, used in the browser.
-    page = browser.new_page()
-    page.set_default_timeout(30_000)
     expect.set_options(timeout=30_000)
     last_publish, last_import = Path(str(publish["last"])), Path(str(imported["last"]))
     latest = max(v for v in _versions(last_publish) if v is not None)
+    page = _fresh_page(browser)
     with run_streamlit({"DATABASE_URL": f"sqlite:///{last_publish}", "PLANNER_DEMO": "0"}) as server:
         log_in(page, server.url, "coordinator")
         expect(page.get_by_role("heading", name=f"Published version {latest}")).to_be_visible()
@@ -218,12 +227,14 @@ def test_kill_9_during_publish_and_import_never_leaves_a_partial_change(
     versions = _versions(last_publish)
     after_kill = max(v for v in versions if v is not None)
     assert set(versions) == set(range(1, after_kill + 1)) and after_kill in (latest, latest + 1), versions
+    page = _fresh_page(browser, page)
     with run_streamlit({"DATABASE_URL": f"sqlite:///{last_publish}", "PLANNER_DEMO": "0"}) as server:
         log_in(page, server.url, "coordinator")
         expect(page.get_by_role("heading", name=f"Published version {after_kill}")).to_be_visible()
     people = _counts(last_import)["volunteers"]
+    page = _fresh_page(browser, page)
     with run_streamlit({"DATABASE_URL": f"sqlite:///{last_import}", "PLANNER_DEMO": "0"}) as server:
         log_in(page, server.url, "coordinator")
         page.get_by_role("link", name="Roster", exact=True).first.click()
         expect(page.get_by_text(f"{people} volunteers, ")).to_be_visible()
-    page.close()
+    page.context.close()

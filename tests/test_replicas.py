@@ -33,10 +33,9 @@ from planner.engine import repair
 from planner.present.gaps import published_choices
 from planner.services import gaps, maintenance, publish, roster
 from planner.store import db, notifications, plans
-from tests.fixtures.browser import edit_first_phone, publish_demo_week, run_streamlit
+from tests.fixtures.browser import choose, edit_first_phone, go, publish_demo_week, run_streamlit
 from tests.fixtures.postgres import _admin
 from tests.fixtures.smtp import smtp_env
-from tests.test_browser_coordinator_flow import _choose, _go
 from tests.test_browser_signin import log_in
 
 pytestmark = [pytest.mark.postgres, pytest.mark.browser, pytest.mark.slow]
@@ -142,8 +141,8 @@ def test_two_replicas_on_one_postgresql_lose_no_update_and_send_each_notice_once
                 log_in(page, server.url, "coordinator")
                 expect(page.get_by_role("heading", name="Plan the week")).to_be_visible()
                 pages.append(page)
-            _go(pages[0], "Gaps")
-            _go(pages[1], "Roster")
+            go(pages[0], "Gaps")
+            go(pages[1], "Roster")
             expect(pages[1].get_by_role("heading", name="Roster")).to_be_visible()
 
             changes: list[Change] = []
@@ -200,7 +199,7 @@ def test_two_replicas_on_one_postgresql_lose_no_update_and_send_each_notice_once
 def _mark_cancellation(page, week: date, label: str) -> int:  # noqa: ANN001 - a Playwright Page
     """Mark `label` as a cancellation on the Gaps page; the version that published it."""
     expect(page.get_by_role("heading", name="Gaps and cancellations")).to_be_visible()
-    _choose(page, "Who cannot make it", label)
+    choose(page, "Who cannot make it", label)
     page.get_by_label("Reason (optional, kept in the history)").fill("replica test")
     page.get_by_role("button", name="Mark cancellation", exact=True).click()
     expect(page.get_by_text("Cancellation marked")).to_be_visible(timeout=60_000)
