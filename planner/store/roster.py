@@ -26,7 +26,7 @@ from planner.core.domain import (
     volunteer_key,
 )
 from planner.core.errors import RosterError, StaleVolunteer
-from planner.store import audit, invitations, sessions
+from planner.store import audit, invitations, offers, sessions, texting
 from planner.store.models import (
     CancellationRow,
     ExceptionRow,
@@ -232,6 +232,8 @@ def erase_volunteer(db: Session, volunteer_id: int, actor: str | None = None) ->
         db.delete(user)
     db.execute(delete(FeedTokenRow).where(FeedTokenRow.volunteer_id == volunteer_id))  # their calendar feed
     invitations.forget_volunteer(db, volunteer_id)
+    offers.forget_volunteer(db, volunteer_id)  # standby days; their open offer links stop working
+    texting.forget_volunteer(db, volunteer_id)
     # Free text and stored messages may name the person; the counts stay.
     db.execute(update(CancellationRow).where(CancellationRow.volunteer_id == volunteer_id).values(reason=""))
     db.execute(update(NotificationRow).where(NotificationRow.volunteer_id == volunteer_id)
