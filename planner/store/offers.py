@@ -177,6 +177,13 @@ def _week_start(db: Session, row: OfferRow) -> date:
     return db.get_one(WeekRow, row.week_id).start
 
 
+def withdraw_for_gap(db: Session, gap_id: int, now: datetime, actor: str | None) -> None:
+    """A gap resolved another way (a replacement, a re-plan, left open) ends its open offers."""
+    for row in db.scalars(select(OfferRow).where(OfferRow.gap_id == gap_id, OfferRow.state == "open")):
+        _close(db, row, "withdrawn", now, actor)
+    db.flush()
+
+
 def due_to_expire(db: Session, now: datetime) -> list[int]:
     return list(db.scalars(select(OfferRow.id).where(OfferRow.state == "open", OfferRow.expires_at <= now)
                            .order_by(OfferRow.id)))
@@ -220,6 +227,15 @@ def mark_sent(db: Session, recipient_id: int, now: datetime) -> None:
     if row.state == "waiting":
         row.state, row.sent_at = "sent", now
         db.flush()
+
+
+def trained_among(db: Session, volunteer_ids: Iterable[int]) -> set[int]:
+    """Which of these volunteers are trained (a slot's trained count, without loading the roster)."""
+    ids = set(volunteer_ids)
+    if not ids:
+        return set()
+    return set(db.scalars(select(VolunteerRow.id).where(VolunteerRow.id.in_(ids),
+                                                        VolunteerRow.trained.is_(True))))
 
 
 # ---------------------------------------------------------------- standby
