@@ -222,8 +222,8 @@ def _offer_in(db: Session, week_start: date, slot_id: str, *, gap: Gap | None, b
     latest = plans.latest_published(db, week_start)
     if latest is None:
         raise PlanError(f"week {week_start}: nothing is published")
-    for already in stored.open_offers(db, week_start, slot_id):
-        if already.gap_id == (gap.id if gap is not None else None):
+    for already in stored.open_offers(db, week_start, slot_id):  # a slot's own offer covers its gaps too
+        if gap is None or already.gap_id in (gap.id, None):
             until = to_local(already.expires_at, settings.timezone)
             raise PlanError(f"{title(slot)}: offered already; the offer is open until {until:%a %H:%M}")
     problem = build_problem(db, week_start)
