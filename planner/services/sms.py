@@ -123,7 +123,7 @@ def send(settings: SmsSettings, to: str, body: str) -> None:
         status = int(err.status or 0)
         if err.code == UNSUBSCRIBED:
             raise SmsFailed("the number answered STOP: no more texts go to it", True, True) from None
-        why = masked(f"refused by Twilio: {status} {err.code or ''} {err.msg or ''}")
+        why = f"refused by Twilio (HTTP {status}, error {err.code or 'none'}): {masked(str(err.msg or ''))}"
         raise SmsFailed(why, 400 <= status < 500 and status != 429) from None
     except (RequestException, TwilioException, OSError) as err:
         raise SmsFailed(masked(f"cannot reach Twilio: {type(err).__name__}"), False) from None
