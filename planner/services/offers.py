@@ -52,6 +52,7 @@ from planner.store.offers import NewRecipient, Offer
 from planner.store.settings import load_settings
 
 log = logging.getLogger(__name__)
+_warned: list[bool] = []  # the sweep says once per process that automatic offers lack PLANNER_PUBLIC_URL
 
 WEEKS_AHEAD = 4  # open places and standby days: this week and the next four (as My shifts shows them)
 MAX_RECIPIENTS = 50
@@ -608,7 +609,10 @@ def _auto_offers(now: datetime, settings: CenterSettings, now_local: datetime) -
     """Offer, once each, the open gaps and short slots nobody offered yet (needs PLANNER_PUBLIC_URL)."""
     base = links.public_url()
     if base is None:
-        log.warning("automatic offers are on but %s is not set, so no link can be made", links.PUBLIC_URL_ENV)
+        if not _warned:
+            log.warning("automatic offers are on but %s is not set, so no link can be made: the sweep makes "
+                        "none (a cancellation marked on a page still is offered)", links.PUBLIC_URL_ENV)
+            _warned.append(True)
         return 0
     with session(readonly=True) as db:
         todo: list[tuple[date, str, int | None]] = []
