@@ -362,3 +362,28 @@ def test_texts_choice_needs_texts_set_up_and_a_usable_phone(center: Center, twil
     assert not texts.choice(center.id("Gus")).texts
     with pytest.raises(RosterError, match="answered STOP"):
         texts.choose(center.id("Gus"), True, "gus")
+
+
+def test_the_background_sender_sweeps_and_a_failing_task_stops_no_email(
+        center: Center, smtp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `serve.py` runs: the sender with the sweep as its task makes the automatic offer and emails
+    it, even when another task fails."""
+    from planner.services import sender
+
+    with db.session() as s:
+        save_settings(s, replace(SETTINGS, auto_offer=True))
+    monkeypatch.setenv("PLANNER_PUBLIC_URL", BASE)
+
+    def broken() -> None:
+        raise RuntimeError("a task that fails")
+
+    running = sender.Sender(30, (broken, offers.sweep)).start()
+    try:
+        got = smtp.wait_for(lambda m: sum("a place is open" in x["Subject"] for x in m) == 2, seconds=30)
+    finally:
+        running.stop()
+    with db.session() as s:
+        [offer] = stored.week_offers(s, center.week)
+    assert offer.auto and offer.slot == center.pm  # the short afternoon, offered without a click
+    offered = {m["To"] for m in got if "a place is open" in m["Subject"]}
+    assert offered == {"di@example.org", "gus@example.org"}

@@ -76,8 +76,7 @@ class Sender:
             try:
                 due = time.monotonic() - last_queued >= QUEUE_EVERY
                 if due and notify.holds(self.holder):
-                    for task in self.tasks:
-                        task()
+                    self._run_tasks()
                 done = notify.run_round(self.holder, queue=due, stop=self._stopping.is_set)
                 if due and not done.busy:
                     last_queued = time.monotonic()
@@ -91,6 +90,15 @@ class Sender:
                 self._last_failure = ""
             if not self._stopping.is_set():
                 outbox.wait_for_work(self.seconds)
+
+
+    def _run_tasks(self) -> None:
+        """Each task on its own: a failing one is logged, and the email still goes out."""
+        for task in self.tasks:
+            try:
+                task()
+            except Exception:
+                log.exception("email sender: the task %s failed", getattr(task, "__qualname__", task))
 
 
 def start(tasks: Sequence[Callable[[], object]] = ()) -> Sender | None:
