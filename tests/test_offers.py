@@ -387,3 +387,21 @@ def test_the_background_sender_sweeps_and_a_failing_task_stops_no_email(
     assert offer.auto and offer.slot == center.pm  # the short afternoon, offered without a click
     offered = {m["To"] for m in got if "a place is open" in m["Subject"]}
     assert offered == {"di@example.org", "gus@example.org"}
+
+
+def test_a_reported_no_show_makes_its_slot_short_and_offerable(center: Center) -> None:
+    """A no-show is on the plan but not there: the slot counts as short. With room below its target
+    the place is offered at once; at its target the coordinator is told to mark the cancellation first."""
+    from planner.store import attendance
+
+    with db.session() as s:
+        attendance.correct(s, center.pm, center.key("Cy"), checked_in_at=None, checked_out_at=None,
+                           no_show=True, actor="coord")
+        attendance.correct(s, center.am, center.key("Bea"), checked_in_at=None, checked_out_at=None,
+                           no_show=True, actor="coord")
+    short = {s.slot.id: (s.missing, s.people) for s in offers.short_slots(center.week)}
+    assert short == {center.am: (1, 1), center.pm: (2, 0)}  # pm: 1 of 2 on the plan, and they did not come
+    report = offers.offer_slot(center.week, center.pm, BASE, "coord")
+    assert report.offer is not None and report.offer.places == 1  # only one place left below target
+    with pytest.raises(PlanError, match=r"full \(2 of 2\); 1 of them did not come: mark their cancellation"):
+        offers.offer_slot(center.week, center.am, BASE, "coord")

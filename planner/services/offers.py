@@ -203,8 +203,20 @@ def _queue_offer_messages(db: Session, settings: CenterSettings, offer: Offer, r
                               until, r.channel, offer.week_start) for r in recipients])
 
 
-def _people(assignments: Iterable[Assignment], slot_id: str, absent: set[str] = frozenset()) -> list[str]:
-    return [a.volunteer for a in assignments if a.slot == slot_id and a.volunteer not in absent]
+def _people(assignments: Iterable[Assignment], slot_id: str, absent: Iterable[str] = ()) -> list[str]:
+    gone = set(absent)
+    return [a.volunteer for a in assignments if a.slot == slot_id and a.volunteer not in gone]
+
+
+def _absent(db: Session, slots: Sequence[Slot]) -> dict[str, set[str]]:
+    """Reported no-shows by slot id: they are on the plan, but not there."""
+    if not slots:
+        return {}
+    out: dict[str, set[str]] = {}
+    for seen in attendance.list_attendance(db, min(s.day for s in slots), max(s.day for s in slots)):
+        if seen.no_show:
+            out.setdefault(seen.slot, set()).add(seen.volunteer)
+    return out
 
 
 # ---------------------------------------------------------------- offering
@@ -229,12 +241,16 @@ def _offer_in(db: Session, week_start: date, slot_id: str, *, gap: Gap | None, b
             raise PlanError(f"{title(slot)}: offered already; the offer is open until {until:%a %H:%M}")
     problem = build_problem(db, week_start)
     current, _ = _known(problem, latest.assignments)
-    people = _people(current, slot_id)
-    room = slot.target - len(people)
+    absent = _absent(db, [slot]).get(slot_id, set())
+    room = slot.target - len(_people(current, slot_id))
     if room <= 0:
-        raise PlanError(f"{title(slot)}: full ({len(people)} of {slot.target}), so there is nothing to offer")
-    trained = sum(problem.volunteer(v).trained for v in people)
-    places = 1 if gap is not None else min(room, max(1, *slot_shortfall(slot, len(people), trained)))
+        why = (f"; {len(absent)} of them did not come: mark their cancellation first to offer their place"
+               if absent else "")
+        raise PlanError(f"{title(slot)}: full ({slot.target - room} of {slot.target}){why}, so there is "
+                        "nothing to offer")
+    there = _people(current, slot_id, absent)
+    trained = sum(problem.volunteer(v).trained for v in there)
+    places = 1 if gap is not None else min(room, max(1, *slot_shortfall(slot, len(there), trained)))
     ranked = _ranked(db, problem, current, slot, [gap.volunteer] if gap is not None else [])
     ids = [volunteer_id_from_key(s.volunteer) for s, _ in ranked]
     emails, texts = roster.emails(db, ids), notify.texters(db)
@@ -557,15 +573,13 @@ def _short_in(db: Session, settings: CenterSettings, week_start: date,
     slots = [s for s in settings.week_slots(week_start) if s.end > now_local]
     if not slots:
         return []
-    gone = {(a.slot, a.volunteer) for a in attendance.list_attendance(db, slots[0].day, slots[-1].day)
-            if a.no_show}
+    absent = _absent(db, slots)
     trained = {volunteer_key(v) for v in stored.trained_among(
         db, {volunteer_id_from_key(a.volunteer) for a in latest.assignments})}
     offered = {o.slot: o for o in stored.open_offers(db, week_start)}
     out = []
     for slot in slots:
-        people = [a.volunteer for a in latest.assignments if a.slot == slot.id and (slot.id, a.volunteer)
-                  not in gone]
+        people = _people(latest.assignments, slot.id, absent.get(slot.id, ()))
         missing = max(slot_shortfall(slot, len(people), sum(p in trained for p in people)))
         if missing > 0:
             out.append(ShortSlot(week_start, slot, missing, len(people), offered.get(slot.id)))
