@@ -15,7 +15,7 @@ from planner.services import gaps, keys, offers, texts
 from planner.store import accounts, cancellations, db, notifications, plans
 from planner.store import offers as stored
 from planner.store.settings import load_settings, save_settings
-from tests.apptest import APP, messages, shown, signed_in
+from tests.apptest import messages, open_app, shown
 from tests.fixtures.browser import publish_demo_week
 from tests.fixtures.sms import ACCOUNT, FROM
 
@@ -36,14 +36,7 @@ def center(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def _open(username: str | None, page: str, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.context["url"] = HERE + "/"
-    if query:
-        at.query_params.update(query)
-    if username is not None:
-        signed_in(at, username)
-    at.run()
-    at.switch_page(page).run()
+    at = open_app(username, page, 60, url=HERE + "/", query=query)
     assert not at.exception, at.exception
     return at
 

@@ -5,7 +5,6 @@ a second volunteer's link then says "already filled"; the Gaps page shows each o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -23,8 +22,6 @@ from planner.services.week import build_problem
 from planner.store import db, migrate, plans
 from planner.store.roster import emails
 from planner.store.settings import load_settings, save_settings
-from tests.fixtures.browser import StreamlitServer, run_streamlit
-from tests.fixtures.smtp import SmtpServer, free_port, smtp_env
 from tests.test_browser_coordinator_flow import _choose
 from tests.test_browser_signin import APP, log_in
 from tests.test_invitations import text_of
@@ -33,20 +30,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TIMEOUT = 30_000
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/offer\?token=[A-Za-z0-9_-]+")
-
-
-@pytest.fixture(scope="module")
-def smtp_server() -> Iterator[SmtpServer]:
-    server = SmtpServer(free_port()).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def mail_server(smtp_server: SmtpServer) -> Iterator[StreamlitServer]:
-    """The app emailing through the local SMTP server; links point where the coordinator's browser is."""
-    with run_streamlit({**smtp_env(smtp_server.port), "PLANNER_PUBLIC_URL": ""}) as server:
-        yield server
 
 
 def _published_week(url: str) -> tuple[date, str, str]:

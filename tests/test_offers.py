@@ -379,14 +379,14 @@ def test_the_background_sender_sweeps_and_a_failing_task_stops_no_email(
 
     running = sender.Sender(30, (broken, offers.sweep)).start()
     try:
-        got = smtp.wait_for(lambda m: sum("a place is open" in x["Subject"] for x in m) == 2, seconds=30)
+        got = smtp.wait_for(lambda m: sum("a place is open" in x["Subject"] for x in m) == 3, seconds=30)
     finally:
         running.stop()
     with db.session() as s:
         [offer] = stored.week_offers(s, center.week)
     assert offer.auto and offer.slot == center.pm  # the short afternoon, offered without a click
     offered = {m["To"] for m in got if "a place is open" in m["Subject"]}
-    assert offered == {"di@example.org", "gus@example.org"}
+    assert offered == {"ana@example.org", "di@example.org", "gus@example.org"}  # Ana's cap is 2
 
 
 def test_a_reported_no_show_makes_its_slot_short_and_offerable(center: Center) -> None:

@@ -173,7 +173,7 @@ def text_body(settings: CenterSettings, text: str) -> str:
 def offer_message(settings: CenterSettings, slot: Slot, volunteer: str, name: str, key: str, link: str,
                   until: datetime, channel: str, week_start: date) -> Message:
     """An open place offered to one volunteer, with their one-time `link` (holding `keys.LINK_MARK`)."""
-    what = f"{day_label(slot.day)}, {of_slot(slot).what} {time_range(slot)}"
+    what = slot_line(slot)
     if channel == "sms":
         return Message(volunteer, "offer", key, TEXT_SUBJECT,
                        text_body(settings, f"Open volunteer place: {what}. First to take it gets it: {link}"),
@@ -190,7 +190,7 @@ def offer_message(settings: CenterSettings, slot: Slot, volunteer: str, name: st
 def taken_message(settings: CenterSettings, slot: Slot, volunteer: str, name: str, key: str, channel: str,
                   week_start: date) -> Message:
     """To the volunteer who gave a shift away: someone picked it up (never who)."""
-    what = f"{day_label(slot.day)}, {of_slot(slot).what} {time_range(slot)}"
+    what = slot_line(slot)
     if channel == "sms":
         return Message(volunteer, "taken", key, TEXT_SUBJECT,
                        text_body(settings, f"The place you gave away ({what}) was picked up. Thank you."), "",
@@ -204,7 +204,7 @@ def taken_message(settings: CenterSettings, slot: Slot, volunteer: str, name: st
 def alert_message(settings: CenterSettings, slot: Slot, missing: int, offered: str,
                   week_start: date) -> Message:
     """To the center's alert address: a slot is still short `short_alert_hours` before it starts."""
-    title = f"{day_label(slot.day)}, {of_slot(slot).what} {time_range(slot)}"
+    title = slot_line(slot)
     body = (f"{title} is still short: {missing} more {'person is' if missing == 1 else 'people are'} needed "
             f"to reach its minimum.\n\n{offered}\n\nThe Gaps page of the planner shows who can take it.\n")
     return Message(None, "alert", f"alert:{slot.id}", _one_line(f"{settings.name}: {title} is still short"),

@@ -36,12 +36,13 @@ from planner.core.domain import (
     volunteer_key,
 )
 from planner.core.errors import ClaimError, OfferLinkError, PlaceFilled, PlanError, PlannerError
-from planner.core.labels import day_label, readable, slot_what, time_range
+from planner.core.labels import readable
 from planner.core.problem import Assignment, Problem, Slot
 from planner.core.tokens import new_token, token_hash
 from planner.core.validate import slot_shortfall, why_not_eligible
 from planner.engine import repair
 from planner.services import keys, linkmail, links, notices, notify
+from planner.services.notices import slot_line
 from planner.services.publish import Published, publish_in
 from planner.services.week import build_problem, to_problem_volunteer
 from planner.store import attendance, audit, cancellations, plans, roster
@@ -106,7 +107,7 @@ class OpenPlace:
 
     @property
     def title(self) -> str:
-        return title(self.slot)
+        return slot_line(self.slot)
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class ShortSlot:
 
     @property
     def title(self) -> str:
-        return title(self.slot)
+        return slot_line(self.slot)
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,6 @@ class Swept:
     sent: int = 0  # waiting recipients whose message was queued
     offered: int = 0  # automatic offers made
     alerts: int = 0
-
-
-def title(slot: Slot) -> str:
-    """A slot as a volunteer reads it: `Fri 4 Dec, Morning shift 09:00-13:00`."""
-    return f"{day_label(slot.day)}, {slot_what(slot)} {time_range(slot)}"
 
 
 def head_start(created_at: datetime, expires_at: datetime) -> timedelta:
@@ -231,14 +227,14 @@ def _offer_in(db: Session, week_start: date, slot_id: str, *, gap: Gap | None, b
     if slot is None:
         raise PlanError(f"{slot_id}: not a slot of the center's week any more")
     if slot.end <= now_local:
-        raise PlanError(f"{title(slot)}: is over, so there is nothing to offer")
+        raise PlanError(f"{slot_line(slot)}: is over, so there is nothing to offer")
     latest = plans.latest_published(db, week_start)
     if latest is None:
         raise PlanError(f"week {week_start}: nothing is published")
     for already in stored.open_offers(db, week_start, slot_id):  # a slot's own offer covers its gaps too
         if gap is None or already.gap_id in (gap.id, None):
             until = to_local(already.expires_at, settings.timezone)
-            raise PlanError(f"{title(slot)}: offered already; the offer is open until {until:%a %H:%M}")
+            raise PlanError(f"{slot_line(slot)}: offered already; the offer is open until {until:%a %H:%M}")
     problem = build_problem(db, week_start)
     current, _ = _known(problem, latest.assignments)
     absent = _absent(db, [slot]).get(slot_id, set())
@@ -246,7 +242,7 @@ def _offer_in(db: Session, week_start: date, slot_id: str, *, gap: Gap | None, b
     if room <= 0:
         why = (f"; {len(absent)} of them did not come: mark their cancellation first to offer their place"
                if absent else "")
-        raise PlanError(f"{title(slot)}: full ({slot.target - room} of {slot.target}){why}, so there is "
+        raise PlanError(f"{slot_line(slot)}: full ({slot.target - room} of {slot.target}){why}, so there is "
                         "nothing to offer")
     there = _people(current, slot_id, absent)
     trained = sum(problem.volunteer(v).trained for v in there)
@@ -350,7 +346,7 @@ def _claim_in(db: Session, week_start: date, slot_id: str, volunteer_id: int, ac
     if slot is None:
         raise ClaimError(f"{slot_id}: this place is no longer in the center's week. Nothing was changed.")
     if (slot.start if offer is None else slot.end) <= now_local:
-        raise ClaimError(f"{title(slot)} has started, so it cannot be taken here; please call the "
+        raise ClaimError(f"{slot_line(slot)} has started, so it cannot be taken here; please call the "
                          "coordinator. Nothing was changed.")
     record = roster.get_volunteer(db, volunteer_id)
     latest = plans.latest_published(db, week_start)
@@ -361,7 +357,7 @@ def _claim_in(db: Session, week_start: date, slot_id: str, volunteer_id: int, ac
     current, hidden = _known(problem, latest.assignments)
     key = record.key
     if Assignment(slot_id, key) in current:
-        raise ClaimError(f"You are on {title(slot)} already. Nothing was changed.")
+        raise ClaimError(f"You are on {slot_line(slot)} already. Nothing was changed.")
     if len(_people(current, slot_id)) >= slot.target:
         open_here = stored.open_offers(db, week_start, slot_id)
         if not open_here:
@@ -389,7 +385,7 @@ def _claim_in(db: Session, week_start: date, slot_id: str, volunteer_id: int, ac
             stored.close(db, full.id, "filled", now, actor)
     if credited is None:  # a place nobody offered: on record all the same
         audit.record(db, actor, "place claimed", f"week {week_start}", f"{key} took {slot_id} by sign-up")
-    return Claimed(done, title(slot))
+    return Claimed(done, slot_line(slot))
 
 
 def _gap_filled(db: Session, settings: CenterSettings, gap_id: int, slot: Slot, replacement: str,
@@ -455,7 +451,7 @@ def look(token: str, now: datetime | None = None) -> LinkView:
         until = to_local(offer.expires_at, settings.timezone)
         if slot is None or until is None:
             raise OfferLinkError(ENDED)
-        view = LinkView(_link_state(offer, mine, now), title(slot), settings.place, until)
+        view = LinkView(_link_state(offer, mine, now), slot_line(slot), settings.place, until)
         if view.state == "open":
             stored.mark_opened(db, mine.id, now)
         return view
@@ -558,7 +554,7 @@ def given_away(volunteer_id: int, now: datetime | None = None) -> list[GivenAway
         offer = found.get(gap.id)
         state = ("picked up" if gap.resolution == "replaced" else
                  "offered" if gap.is_open and offer is not None and offer.is_open else "with the coordinator")
-        out.append(GivenAway(title(slot), state))
+        out.append(GivenAway(slot_line(slot), state))
     return out
 
 
