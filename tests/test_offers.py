@@ -405,3 +405,21 @@ def test_a_reported_no_show_makes_its_slot_short_and_offerable(center: Center) -
     assert report.offer is not None and report.offer.places == 1  # only one place left below target
     with pytest.raises(PlanError, match=r"full \(2 of 2\); 1 of them did not come: mark their cancellation"):
         offers.offer_slot(center.week, center.am, BASE, "coord")
+
+
+def test_erasing_a_volunteer_ends_their_links_standby_and_texts(center: Center, twilio) -> None:
+    with db.session(readonly=True) as s:
+        friday = next(sl.day for sl in load_settings(s).week_slots(center.week))
+    offers.set_standby(center.id("Gus"), [friday], "gus")
+    texts.choose(center.id("Gus"), True, "gus")
+    offers.offer_gap(_gap(center), BASE, "coord")
+    with db.session() as s:
+        token = next(keys.link_token(n.key) for n in notifications.list_notifications(s)
+                     if n.kind == "offer" and n.volunteer == center.key("Gus"))
+        roster.erase_volunteer(s, center.id("Gus"), actor="coord")
+    assert offers.look(token).state == "ended"
+    with pytest.raises(OfferLinkError):
+        offers.accept(token)
+    assert offers.standby(center.id("Gus")).chosen == set()
+    with db.session(readonly=True) as s:
+        assert s.execute(text("SELECT count(*) FROM sms_choices")).scalar() == 0
