@@ -64,6 +64,7 @@ lint: install-dev
 bench: install
 	$(PY) bench/solve_bench.py
 	$(PY) bench/whatif_bench.py
+	$(PY) bench/offers.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

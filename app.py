@@ -3,7 +3,7 @@
 Routes with `st.navigation`. Every page is registered for every visitor (so a
 deep link always runs the page, whose role gate shows the sign-in or a
 refusal), but only the signed-in role's pages are visible in the menu. The
-public pages (`pages/public/`: joining by invitation, an emailed sign-in link)
+public pages (`pages/public/`: joining by invitation, an emailed sign-in link, an offer's accept link)
 have no role gate and are never in the menu; each shows nothing without a
 working token.
 """
@@ -62,10 +62,11 @@ PAGES = (
     PageSpec("pages/volunteer/availability.py", "My availability", "availability",
              ":material/event_available:", ("volunteer",)),
 )
-# Reached only by the links in invitations and sign-in emails (and the join address on a printed code).
+# Reached only by the links in invitations, sign-in emails and offers (and the join address on printed codes).
 PUBLIC_PAGES = (
     PageSpec("pages/public/join.py", "Join", "join", ":material/person_add:", ()),
     PageSpec("pages/public/sign_in_link.py", "Sign-in link", "sign-in-link", ":material/link:", ()),
+    PageSpec("pages/public/offer.py", "Open place", "offer", ":material/volunteer_activism:", ()),
 )
 
 

@@ -41,9 +41,15 @@ def signed_in(at: AppTest, username: str) -> AppTest:
     return at
 
 
-def open_app(username: str | None = None, page: str | None = None, timeout: float = 30) -> AppTest:
-    """The app, run once (signed in as `username` when given), then switched to `page`."""
+def open_app(username: str | None = None, page: str | None = None, timeout: float = 30, *,
+             url: str | None = None, query: dict[str, str] | None = None) -> AppTest:
+    """The app, run once (signed in as `username` when given), then switched to `page`; `url` is the
+    address the browser shows (links are made from it), `query` the page address's query."""
     at = AppTest.from_file(APP, default_timeout=timeout)
+    if url is not None:
+        at.context["url"] = url
+    if query:
+        at.query_params.update(query)
     if username is not None:
         signed_in(at, username)
     at.run()

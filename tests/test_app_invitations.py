@@ -42,17 +42,7 @@ def here(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def _open(username: str | None, page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.context["url"] = HERE + "/roster"
-    if query:
-        at.query_params.update(query)
-    if username is not None:
-        from tests.apptest import signed_in
-
-        signed_in(at, username)
-    at.run()
-    if page:
-        at.switch_page(page).run()
+    at = open_app(username, page, url=HERE + "/roster", query=query)
     assert not at.exception, at.exception
     return at
 

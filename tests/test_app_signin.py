@@ -176,7 +176,7 @@ def test_every_page_folder_is_a_role_or_public():
     """A new folder of pages must be added to the loops above, on purpose."""
     folders = {p.name for p in (ROOT / "pages").iterdir() if p.is_dir() and not p.name.startswith("__")}
     assert folders == {*ROLES, "public"}
-    assert PUBLIC_PAGES == ["pages/public/join.py", "pages/public/sign_in_link.py"]
+    assert PUBLIC_PAGES == ["pages/public/join.py", "pages/public/offer.py", "pages/public/sign_in_link.py"]
 
 
 @pytest.mark.parametrize("username", [None, *ROLES])
@@ -186,7 +186,9 @@ def test_public_pages_show_nothing_without_a_working_token(demo_db, username, pa
     assert not at.exception, page
     assert not at.dataframe and not at.table and not at.get("arrow_data_frame"), page
     assert "@" not in _texts(at)
-    if username is not None:  # signed in: nothing to do here, and no form
+    if page.endswith("offer.py"):  # an offer's link works signed in or not: without one, only a refusal
+        assert len(at.error) == 1 and not at.text_input and {b.key for b in at.button} <= {"log_out"}
+    elif username is not None:  # signed in: nothing to do here, and no form
         assert not at.text_input and "logged in" in unescape(at.info[0].value)
     elif page.endswith("sign_in_link.py"):
         assert len(at.error) == 1 and not at.button

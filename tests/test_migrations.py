@@ -13,9 +13,9 @@ from planner.store.models import Base
 from planner.store.roster import list_volunteers
 
 TABLES = {"attendance", "audit_log", "availability_exceptions", "availability_windows", "cancellations",
-          "center_settings", "feed_tokens", "invitations", "leases", "notifications", "pins",
-          "plan_assignments", "plans", "preferences", "sessions", "sign_in_tokens", "users", "volunteers",
-          "weeks"}
+          "center_settings", "feed_tokens", "invitations", "leases", "notifications", "offer_recipients",
+          "offers", "pins", "plan_assignments", "plans", "preferences", "sessions", "sign_in_tokens",
+          "sms_choices", "standby", "users", "volunteers", "weeks"}
 
 
 def _tables(url: str) -> set[str]:
@@ -51,30 +51,67 @@ def test_constraint_names_follow_the_convention(db_url: str) -> None:
     assert {u["name"] for u in inspector.get_unique_constraints("users")} == {"uq_users_username"}
 
 
+def _kinds(url: str) -> list[tuple[str, str]]:
+    """(key, kind) of every queued message, read with SQL: the ORM knows only the newest schema."""
+    from sqlalchemy import text
+
+    with session(url) as db:
+        return [tuple(r) for r in db.execute(text("SELECT key, kind FROM notifications ORDER BY key"))]
+
+
+def _queue_sql(url: str, key: str, volunteer_id: int, kind: str) -> None:
+    from sqlalchemy import text
+
+    with session(url) as db:
+        db.execute(text("INSERT INTO notifications (key, volunteer_id, kind, subject, body, ics, status, "
+                        "attempts, created_at) VALUES (:k, :v, :kind, 's', 'b', '', 'queued', 0, "
+                        "'2026-12-01')"), {"k": key, "v": volunteer_id, "kind": kind})
+
+
 def test_0005_rebuilds_notifications_with_the_link_kinds_and_keeps_its_rows(db_url: str) -> None:
     """SQLite cannot alter a CHECK constraint: 0005 rebuilds `notifications`; rows survive both ways."""
     from sqlalchemy import text
     from sqlalchemy.exc import IntegrityError
 
+    migrate(db_url, "0004")
+    with session(db_url) as db:
+        db.execute(text("INSERT INTO volunteers (name, does_shifts, does_meals, trained, check_status, "
+                        "max_shifts, max_meals, active, created_at, updated_at, row_version) VALUES "
+                        "('Ana Reyes', true, false, false, 'none', 1, 0, true, '2026-12-01', '2026-12-01', "
+                        "1)"))
+        person = db.execute(text("SELECT id FROM volunteers")).scalar_one()
+    _queue_sql(db_url, "k1", person, "publish")
+    migrate(db_url, "20261201_0006")
+    _queue_sql(db_url, "k2", person, "invite")
+    assert _kinds(db_url) == [("k1", "publish"), ("k2", "invite")]
+    with pytest.raises(IntegrityError):
+        _queue_sql(db_url, "k3", person, "other")
+    downgrade(db_url, "0004")
+    assert _kinds(db_url) == [("k1", "publish")]
+    assert "sessions" not in _tables(db_url)
+
+
+def test_0008_notifications_take_texts_offers_and_alerts_and_keep_their_rows(db_url: str) -> None:
+    """0008 rebuilds `notifications` (kinds, channel, no volunteer for an alert); a downgrade drops only
+    the messages the older schema cannot hold."""
     from planner.core.domain import VolunteerRecord
     from planner.store import notifications
     from planner.store.roster import add_volunteer
 
-    migrate(db_url, "0004")
+    migrate(db_url, "20261202_0007")
     with session(db_url) as db:
-        person = add_volunteer(db, VolunteerRecord("Ana Reyes", email="ana@example.org"))
-        notifications.queue(db, key="k1", volunteer_id=person.id, kind="publish", subject="s", body="b",
-                            ics="")
+        person = add_volunteer(db, VolunteerRecord("Ana Reyes", email="ana@example.org")).id
+    _queue_sql(db_url, "k1", person, "publish")
     migrate(db_url)
     with session(db_url) as db:
-        notifications.queue(db, key="k2", volunteer_id=person.id, kind="invite", subject="s", body="b",
-                            ics="")
-        assert [n.kind for n in notifications.list_notifications(db)] == ["invite", "publish"]
-    with pytest.raises(IntegrityError), session(db_url) as db:
-        db.execute(text("INSERT INTO notifications (key, volunteer_id, kind, subject, body, ics, status, "
-                        "attempts, created_at) VALUES ('k3', :v, 'other', 's', 'b', '', 'queued', 0, "
-                        "'2026-12-01')"), {"v": person.id})
-    downgrade(db_url, "0004")
-    with session(db_url) as db:
-        assert [n.key for n in notifications.list_notifications(db)] == ["k1"]
-    assert "sessions" not in _tables(db_url)
+        assert notifications.queue(db, key="k2", volunteer_id=person, kind="offer", subject="s", body="b",
+                                   ics="", channel="sms")
+        assert notifications.queue(db, key="k3", volunteer_id=None, kind="alert", subject="s", body="b",
+                                   ics="")
+        assert [(n.key, n.channel) for n in notifications.list_notifications(db)] == [
+            ("k3", "email"), ("k2", "sms"), ("k1", "email")]
+    downgrade(db_url, "20261202_0007")
+    assert _kinds(db_url) == [("k1", "publish")]
+    assert {"offers", "offer_recipients", "standby", "sms_choices"}.isdisjoint(_tables(db_url))
+    migrate(db_url)
+    assert _tables(db_url) == TABLES

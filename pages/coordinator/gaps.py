@@ -1,13 +1,17 @@
-"""Coordinator: mark who dropped out of the published plan, then fill each gap or re-plan around it."""
+"""Coordinator: mark who dropped out of the published plan, then fill each gap (by hand, or by offering
+it to the volunteers who can take it) or re-plan around it; offer short slots; see each offer's state."""
+
+from collections.abc import Callable
 
 import streamlit as st
 
 from planner.core.errors import PlannerError
 from planner.core.labels import plural
 from planner.present import gaps as shown
+from planner.present.offers import offer_line, offered_sentence, offers_table
 from planner.present.plan import plan_diff, readable
-from planner.services import audit, gaps, settings
-from planner.ui import flash, told
+from planner.services import audit, gaps, offers, settings
+from planner.ui import flash, session, told
 from planner.ui.session import require_role
 from planner.ui.week import week_picker
 
@@ -34,6 +38,30 @@ def _published(text: str, done: gaps.Published) -> None:
     told.later("gaps", chosen, done)
 
 
+def _base_url() -> str | None:
+    """Where offers' links point (PLANNER_PUBLIC_URL, else this browser's address)."""
+    try:
+        return session.base_url()
+    except PlannerError:
+        return None
+
+
+def _offer(make: Callable[[str], offers.OfferReport]) -> None:
+    """Offer a place (the links need the app's address), say to whom, and show the page again."""
+    try:
+        report = make(session.base_url())
+    except PlannerError as err:
+        flash.later("gaps", "error", flash.refused("Not offered", err))
+    else:
+        flash.later("gaps", "success" if report.offer is not None else "warning",
+                    offered_sentence(report.offered, report.unreachable, report.waiting))
+    st.rerun()
+
+
+week_offers, offer_names = offers.week_offers(chosen)
+gap_offers = {o.gap_id: o for o in reversed(week_offers) if o.gap_id is not None}  # the newest per gap
+
+
 # ---------------------------------------------------------------- mark a cancellation
 st.header("Mark a cancellation")
 choices = shown.published_choices(problem, state.current)
@@ -54,9 +82,11 @@ else:
     elif marked:
         gone, label = choices[picked]
         try:
-            done = gaps.cancel(chosen, gone.slot, gone.volunteer, reason, actor=user.username)
+            done = gaps.cancel(chosen, gone.slot, gone.volunteer, reason, actor=user.username,
+                               base_url=_base_url())
             flash.later("gaps", "success", f"Cancellation marked: {label}; the gap is listed below with "
-                                           "who can fill it.")
+                                           "who can fill it" + (", and offered to them at once."
+                                                                if center.auto_offer else "."))
             told.later("gaps", chosen, done)
         except PlannerError as err:
             flash.later("gaps", "error", "Not marked: " + "; ".join(readable(problem, m)
@@ -132,6 +162,49 @@ for gap in state.open_gaps:
                 back = shown.slot_name(problem, gap.slot)
                 _published(f"Cancellation undone: {gone} is back on {back}.", done)
                 st.session_state.pop(replan_key, None)
+            st.rerun()
+        offered = gap_offers.get(gap.id)
+        if offered is not None and offered.is_open:
+            st.caption("Offered: " + offer_line(offered, shown.slot_name(problem, gap.slot), center.timezone))
+        elif st.button("Offer it to everyone who can take it", key=f"offer_{gap.id}",
+                       help="Each gets an email (or a text) with a link; the first to take it gets it"):
+            _offer(lambda base, gap_id=gap.id: offers.offer_gap(gap_id, base, user.username))
+
+# ---------------------------------------------------------------- short slots and offers
+shorts = offers.short_slots(chosen)
+if shorts:
+    st.header("Short slots")
+    st.caption("Published slots below their minimum (reported no-shows count as absent). Offering one sends "
+               "each volunteer who can take a place an email or text with a link; the first to take each "
+               "place gets it. " + ("Automatic offers are on: short places are offered without a click."
+                                    if center.auto_offer else
+                                    "Center settings can make offers go out automatically."))
+for short in shorts:
+    with st.container(border=True):
+        st.text(f"{short.title}: {plural(short.missing, 'person', 'people')} missing "
+                f"({short.people} of {short.slot.target} on it)")
+        if short.offer is not None:
+            st.caption("Offered: " + offer_line(short.offer, short.title, center.timezone))
+        elif st.button(f"Offer {plural(short.missing, 'place')}", key=f"offer_slot_{short.slot.id}"):
+            _offer(lambda base, slot_id=short.slot.id: offers.offer_slot(chosen, slot_id, base,
+                                                                         user.username))
+
+if week_offers:
+    st.header("Offers")
+    titles = {o.slot: shown.slot_name(problem, o.slot) for o in week_offers}
+    for line in (offer_line(o, titles[o.slot], center.timezone) for o in week_offers):
+        st.text(line)
+    st.dataframe(offers_table(week_offers, titles, offer_names, center.timezone), hide_index=True,
+                 key="offers_table")
+    still = {o.id: offer_line(o, titles[o.slot], center.timezone) for o in week_offers if o.is_open}
+    if still:
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        pick = left.selectbox("Open offer", list(still), format_func=still.get, index=None,
+                              placeholder="Choose an offer to withdraw", key="withdraw_pick")
+        if right.button("Withdraw", key="withdraw_offer", disabled=pick is None,
+                        help="Its links then say the offer has ended"):
+            offers.withdraw(pick, user.username)
+            flash.later("gaps", "info", "The offer is withdrawn; its links say it has ended.")
             st.rerun()
 
 # ---------------------------------------------------------------- minimal-change re-plan

@@ -1,10 +1,11 @@
-"""Coordinator: every email the planner queued, whether it went out, and retries for the failed ones."""
+"""Coordinator: every email and text the planner queued, whether it went out, and retries for the failed
+ones; who chose texts, and a STOP a volunteer asked for."""
 
 import streamlit as st
 
 from planner.present import outbox as shown
 from planner.present.text import md_escape
-from planner.services import outbox
+from planner.services import outbox, sms, texts
 from planner.ui import flash
 from planner.ui.session import require_role
 
@@ -14,6 +15,8 @@ st.title("Outbox")
 flash.show("outbox")
 
 box = outbox.load()
+if sms.problem():
+    flash.say("warning", sms.problem() or "")
 if box.email_problem:
     flash.say("warning", box.email_problem)
 elif box.sender_until is None:
@@ -58,3 +61,20 @@ else:
         text = outbox.body(chosen) if chosen is not None else None
         if text:
             st.text(text)
+
+texters = texts.texters()
+if texters:
+    st.subheader("Texts")
+    st.caption("Volunteers who chose texts for reminders and offers. A number that answers STOP is never "
+               "texted again; when someone asks you to stop their texts, record it here.")
+    st.table({"Volunteer": [t.name for t in texters],
+              "Texts": ["stopped (STOP)" if t.stopped else "on" for t in texters]})
+    active = {t.volunteer_id: t.name for t in texters if not t.stopped}
+    if active:
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        who = left.selectbox("Volunteer who asked for no more texts", list(active), format_func=active.get,
+                             index=None, placeholder="Choose a volunteer", key="texts_stop_pick")
+        if right.button("Record STOP", key="texts_stop", disabled=who is None) and who is not None:
+            texts.record_stop(who, user.username)
+            flash.later("outbox", "success", f"No more texts go to {active[who]}; they get email instead.")
+            st.rerun()

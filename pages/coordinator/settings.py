@@ -6,7 +6,7 @@ from zoneinfo import available_timezones
 
 import streamlit as st
 
-from planner.core.domain import MAX_REMINDER_HOURS, default_week
+from planner.core.domain import MAX_NOTICE_HOURS, MAX_REMINDER_HOURS, default_week
 from planner.core.errors import PlannerError, StaleEdit
 from planner.core.labels import WEEKDAY_NAMES
 from planner.present.settings import needs_comparison
@@ -55,6 +55,23 @@ email_sign_in = st.toggle("Volunteers may log in by a link emailed to the addres
                           current.email_sign_in,
                           help='The log-in form then offers "Email me a sign-in link": it works once, for 15 '
                                "minutes. Needs email (PLANNER_SMTP_HOST).")
+st.header("Open places and alerts")
+auto_offer = st.toggle("Offer short places to the volunteers who can take them automatically",
+                       current.auto_offer, key="auto_offer",
+                       help="A cancellation, or a published slot below its minimum, is offered at once (once "
+                            "per slot; the Gaps page can offer it again). Links need PLANNER_PUBLIC_URL.")
+c1, c2 = st.columns(2)
+claim_cutoff_hours = c1.number_input(
+    '"I can\'t make it" offers the shift onward until this many hours before it', 0, MAX_NOTICE_HOURS,
+    current.claim_cutoff_hours, key="claim_cutoff_hours", help="Later, it goes to the coordinator only.")
+short_alert_hours = c2.number_input(
+    "Alert when a slot is still short this many hours before it (0: never)", 0, MAX_NOTICE_HOURS,
+    current.short_alert_hours, key="short_alert_hours",
+    help="A banner on the coordinators' pages, and an email to the address below.")
+alert_email = st.text_input("Email the alert to", current.alert_email or "", max_chars=254, key="alert_email",
+                            placeholder="coordinators@example.org (empty: the banner only)")
+sms_show_center_name = st.toggle("Texts name the center", current.sms_show_center_name, key="sms_center_name",
+                                 help="Off: texts say only the time and a link, as a phone may be shared.")
 
 new = replace(current, name=name.strip() or current.name, place=place.strip(),
               open_weekdays=tuple(sorted(days)),
@@ -63,7 +80,9 @@ new = replace(current, name=name.strip() or current.name, place=place.strip(),
               shift_min_trained=int(shift_min_trained), meals=meals, meal_start=meal_start or time(17),
               meal_end=meal_end or time(18), meal_min=int(meal_min), meal_target=int(meal_target),
               timezone=timezone, show_team_first_names=show_names, reminder_hours=int(reminder_hours),
-              email_sign_in=email_sign_in)
+              email_sign_in=email_sign_in, auto_offer=auto_offer, claim_cutoff_hours=int(claim_cutoff_hours),
+              short_alert_hours=int(short_alert_hours), alert_email=alert_email.strip() or None,
+              sms_show_center_name=sms_show_center_name)
 
 problems = new.problems()
 for problem in problems:

@@ -1,13 +1,15 @@
-"""Volunteer: my upcoming shifts and dinners with coverage counts, my calendar file, "I can't make it"."""
+"""Volunteer: my upcoming shifts and dinners with coverage counts, my calendar file, "I can't make it",
+the open places I may take, standby days, and texts instead of email."""
 
 import streamlit as st
 
-from planner.core.errors import PlannerError
-from planner.core.labels import day_label
+from planner.core.errors import PlaceFilled, PlannerError
+from planner.core.labels import coverage_label, day_label
 from planner.present.my_shifts import shifts_table, teammates
+from planner.present.offers import given_away_line, passed_sentence
 from planner.present.text import table_safe
-from planner.services import gaps, my_shifts
-from planner.ui import feed_links, flash
+from planner.services import gaps, my_shifts, offers, texts
+from planner.ui import feed_links, flash, session
 from planner.ui.session import require_role
 
 user = require_role("volunteer")
@@ -64,11 +66,76 @@ if upcoming:
         else:
             shift = upcoming[choice]
             try:
-                my_shifts.cannot_come(user.volunteer_id, shift, reason, user.username)
+                base = session.base_url()  # where the offer's links point
+            except PlannerError:
+                base = None
+            try:
+                passed = my_shifts.cannot_come(user.volunteer_id, shift, reason, user.username, base)
                 st.session_state["cancel_form"] = st.session_state.get("cancel_form", 0) + 1
-                flash.later("shifts", "success", f"Thank you for telling us. You are off {shift.title}; "
-                                                 "the coordinator will find someone else.")
+                flash.later("shifts", "success", passed_sentence(shift.title, passed.offered, passed.late,
+                                                                 passed.cutoff_hours))
                 st.rerun()
             except PlannerError as err:
                 flash.say("error", f"That did not work: {err}. Please reload the page or tell the "
                                    "coordinator.")
+
+given = offers.given_away(user.volunteer_id)
+if given:
+    st.header("Shifts you gave away")
+    for item in given:
+        st.text(given_away_line(item))
+
+st.header("Open shifts")
+places = offers.open_places(user.volunteer_id)
+if not places:
+    st.caption("No open place fits you right now (your check, your weekly cap, your other shifts). New ones "
+               "appear here when someone cannot come.")
+for place in places:
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.text(f"{place.title}\n{coverage_label(place.people, place.slot.target)} people so far")
+    if right.button("Take it", key=f"claim:{place.slot.id}"):
+        try:
+            done = offers.claim(user.volunteer_id, place.week_start, place.slot.id, user.username)
+        except PlaceFilled as err:
+            flash.later("shifts", "info", "; ".join(err.messages))
+        except PlannerError as err:
+            flash.later("shifts", "error", "; ".join(err.messages))
+        else:
+            flash.later("shifts", "success", f"It is yours: {done.title}. Thank you!")
+        st.rerun()
+
+st.header("Standby")
+standing = offers.standby(user.volunteer_id)
+st.caption("On a standby day you are offered open places first, by email or text, before anyone else.")
+with st.form("standby"):
+    days = st.multiselect("Days I can step in", standing.days, default=sorted(standing.chosen),
+                          format_func=day_label)
+    if st.form_submit_button("Save my standby days"):
+        try:
+            offers.set_standby(user.volunteer_id, days, user.username)
+        except PlannerError as err:
+            flash.later("shifts", "error", "; ".join(err.messages))
+        else:
+            flash.later("shifts", "success", "Standby days saved.")
+        st.rerun()
+
+chosen = texts.choice(user.volunteer_id)
+if chosen.available:
+    st.header("Texts")
+    if chosen.stopped:
+        st.info("Your number answered STOP, so you get no texts; reminders and offers come by email.")
+    elif chosen.number is None:
+        st.caption("The phone on your record cannot take texts; ask the coordinator to put it in with the "
+                   "country code (like +1 816 555 0101).")
+    else:
+        st.caption(f"Texts go to {chosen.number}, the phone on your record. They say only the time and a "
+                   "link: a phone may be shared. Reply STOP to stop them.")
+        wanted = st.toggle("Text me reminders and offers instead of email", chosen.opted_in, key="texts_on")
+        if wanted != chosen.opted_in:
+            try:
+                texts.choose(user.volunteer_id, wanted, user.username)
+            except PlannerError as err:
+                flash.later("shifts", "error", "; ".join(err.messages))
+            else:
+                flash.later("shifts", "success", "Texts are on." if wanted else "Texts are off: email again.")
+            st.rerun()

@@ -4,10 +4,11 @@ Takes the same lease as the app's background sender, so only one of them
 sends at a time; when the app's sender holds it, this run does nothing (the
 app sends). Otherwise it queues plan notices for every upcoming week and the
 reminders due (the center's "hours before a shift"), then sends everything
-pending. Queueing is committed before sending, so nothing is lost when the
-SMTP server is down; the next run retries. Exit codes: 0 all sent (or the
-app's sender is on duty), 2 email is not configured (messages stay queued),
-3 some messages failed.
+pending (emails, and texts when they are set up), after the offers' sweep
+(expiries, the next wave, alerts, automatic offers). Queueing is committed
+before sending, so nothing is lost when the SMTP server is down; the next run
+retries. Exit codes: 0 all sent (or the app's sender is on duty), 2 email is
+not configured (messages stay queued), 3 some messages failed.
 """
 
 from __future__ import annotations
@@ -27,11 +28,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def send_reminders_cmd(args: argparse.Namespace) -> int:
     from planner.core.errors import NotifyError
-    from planner.services import maintenance, notify, outbox, sender
+    from planner.services import maintenance, notify, offers, outbox, sender
 
     maintenance.upgrade()
     holder = sender.holder_name("cron")
     try:
+        if notify.holds(holder):
+            swept = offers.sweep(args.now)
+            print(f"offers: {swept.expired} expired, {swept.offered} made automatically, {swept.sent} sent "
+                  f"to the next wave; {swept.alerts} alerts", file=sys.stderr)
         done = notify.run_round(holder, now_local=args.now)
     except NotifyError as err:
         print(f"email: {err}", file=sys.stderr)
@@ -46,4 +51,6 @@ def send_reminders_cmd(args: argparse.Namespace) -> int:
         print(f"email: {outbox.email_problem()} Messages stay queued.", file=sys.stderr)
         return 2
     print(f"email: {done.report}", file=sys.stderr)
-    return 3 if done.report.failed else 0
+    if done.texts is not None:
+        print(f"texts: {done.texts}", file=sys.stderr)
+    return 3 if done.report.failed or (done.texts is not None and done.texts.failed) else 0

@@ -21,12 +21,16 @@ MAX_CAP = 21
 ROLES = ("coordinator", "leadership", "volunteer")
 # Reminders go out this many hours before a volunteer's first shift of a day at most: a week.
 MAX_REMINDER_HOURS = 168
+# The "I can't make it" cut-off and the short-slot alert look at most a week ahead.
+MAX_NOTICE_HOURS = 168
 EXCEPTION_KINDS = ("off", "extra")
 
 ExceptionKind = Literal["off", "extra"]
 
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+# What the store takes for an email address (a volunteer's, the coordinators' alert address).
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def parse_time(text: str) -> time:
@@ -104,6 +108,16 @@ class CenterSettings:
     reminder_hours: int = 24
     # Issue 12: people may sign in by a link emailed to the address on their roster record.
     email_sign_in: bool = False
+    # Issue 13: a place short after publishing is offered to the eligible volunteers without a click.
+    auto_offer: bool = False
+    # "I can't make it" offers the shift onward until this many hours before it; later, only the coordinator.
+    claim_cutoff_hours: int = 24
+    # The coordinator is alerted (banner, email) when a slot is still short this many hours before it starts.
+    short_alert_hours: int = 48
+    # Where that alert is emailed (the coordinators' address); none: the banner only.
+    alert_email: str | None = None
+    # Texts say nothing about the center unless this is on: phones may be shared.
+    sms_show_center_name: bool = False
 
     @property
     def show_first_names(self) -> bool:
@@ -130,6 +144,13 @@ class CenterSettings:
         if not 1 <= self.reminder_hours <= MAX_REMINDER_HOURS:
             out.append(f"reminder_hours: {self.reminder_hours} is not a whole number from 1 to "
                        f"{MAX_REMINDER_HOURS}")
+        for field in ("claim_cutoff_hours", "short_alert_hours"):
+            value = getattr(self, field)
+            if not 0 <= value <= MAX_NOTICE_HOURS:
+                out.append(f"{field}: {value} is not a whole number from 0 to {MAX_NOTICE_HOURS}")
+        if self.alert_email and (len(self.alert_email) > 254
+                                 or not EMAIL.fullmatch(self.alert_email)):
+            out.append(f'alert_email: "{self.alert_email}" is not an email address')
         return out
 
     def shift_times(self) -> list[tuple[time, time]]:
@@ -275,7 +296,7 @@ class VolunteerRecord:
             out.append("name: longer than 100 characters")
         if self.email and len(self.email) > 254:
             out.append("email: longer than 254 characters")
-        elif self.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.email):
+        elif self.email and not EMAIL.fullmatch(self.email):
             out.append(f'email: "{self.email}" is not an email address')
         if self.phone and len(self.phone) > 40:
             out.append("phone: longer than 40 characters")

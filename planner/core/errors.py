@@ -37,6 +37,18 @@ class PlanError(PlannerError):
     """A refused plan change: publish, pin, cancel, resolve."""
 
 
+class ClaimError(PlanError):
+    """A place a volunteer may not take (an offer's or a sign-up's): the rule it breaks, in plain words."""
+
+
+class PlaceFilled(ClaimError):
+    """Another volunteer took the last place first; nothing was changed."""
+
+
+class OfferLinkError(PlannerError):
+    """A wrong, tampered, replaced or ended offer link; nothing was changed."""
+
+
 class AccountError(PlannerError):
     """A refused account change or sign-in request."""
 

@@ -6,9 +6,10 @@ a count `1 position` / `2 positions`.
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
-from planner.core.problem import Slot
+from planner.core.problem import Problem, Slot
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -79,3 +80,22 @@ def short_name(display_name: str) -> str:
     if not words:
         return "?"
     return words[0] if len(words) == 1 else f"{words[0]} {words[-1][0].upper()}."
+
+
+_ID = re.compile(r"\bv\d+\b|\b\d{4}-\d{2}-\d{2}-[a-z0-9]+\b")
+
+
+def readable(problem: Problem, message: str) -> str:
+    """An engine message with ids (`v07`, `2026-12-04-am`) replaced by names and slot titles,
+    and the place prefix (`pinned[2]: `) dropped: the words of a refused change, wherever it is shown."""
+    message = re.sub(r"^[a-z_]+\[\d+\]: ", "", message)
+
+    def name(match: re.Match[str]) -> str:
+        key = match.group(0)
+        if problem.has_volunteer(key):
+            return problem.volunteer(key).name or key
+        if problem.has_slot(key):
+            return slot_title(problem.slot(key))
+        return key
+
+    return _ID.sub(name, message)

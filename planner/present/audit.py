@@ -30,6 +30,9 @@ AUDIT_KINDS: dict[str, tuple[str, ...]] = {
     "Exports": ("roster exported", "schedule exported", "audit exported", "calendar exported"),
     "Contact views": (CONTACT_VIEW,),
     "Email and calendars": ("email sent", "outbox retry", "calendar feed reset", "calendar feed revoked"),
+    "Offers and texts": ("offer sent", "offer filled", "offer expired", "offer withdrawn", "place claimed",
+                         "standby joined", "standby left", "texts turned on", "texts turned off",
+                         "texts stopped", "texts sent"),
 }
 AUDIT_COLUMNS = ["When", "Who", "Kind", "Action", "Target", "Detail"]
 _PERSON = re.compile(r"\bvolunteer (\d+)\b|\bv(\d{2,})\b")

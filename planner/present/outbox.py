@@ -16,7 +16,9 @@ from planner.core.labels import plural
 from planner.store.notifications import Notification
 
 KIND_LABELS = {"publish": "Shifts published", "change": "Shifts changed", "cancel": "No longer on a shift",
-               "reminder": "Reminder"}
+               "reminder": "Reminder", "offer": "Open place offered", "taken": "Given-away shift picked up",
+               "alert": "Alert: slot still short"}
+ALERT_RECIPIENT = "Coordinators (alert address)"
 
 
 def told_sentence(emailed: int, no_email: int) -> str:
@@ -36,11 +38,19 @@ def call_table(people: Iterable[tuple[str, str]]) -> pd.DataFrame:
 
 
 def recipient(message: Notification, names: Mapping[str, str]) -> str:
+    if message.volunteer is None:
+        return ALERT_RECIPIENT
     return names.get(message.volunteer) or f"Erased volunteer {message.volunteer_id}"
 
 
 def erased(message: Notification, names: Mapping[str, str]) -> bool:
-    return message.volunteer not in names
+    return message.volunteer is not None and message.volunteer not in names
+
+
+def kind_label(message: Notification) -> str:
+    """`Reminder`, or `Reminder (text)` for a text."""
+    label = KIND_LABELS.get(message.kind, message.kind)
+    return f"{label} (text)" if message.channel == "sms" else label
 
 
 def status_label(message: Notification) -> str:
@@ -58,7 +68,7 @@ def _local(moment: datetime | None, timezone: str) -> str:
 
 def outbox_table(messages: Iterable[Notification], names: Mapping[str, str], timezone: str) -> pd.DataFrame:
     rows = [{"Queued": _local(m.created_at, timezone), "To": recipient(m, names),
-             "Message": KIND_LABELS.get(m.kind, m.kind),
+             "Message": kind_label(m),
              "Subject": "(erased)" if erased(m, names) else m.subject,
              "Status": status_label(m), "Attempts": m.attempts, "Sent": _local(m.sent_at, timezone)}
             for m in messages]
@@ -72,6 +82,5 @@ def counts_line(counts: Mapping[str, int]) -> str:
 
 def failed_choice(message: Notification, names: Mapping[str, str]) -> str:
     """One failed message in a choice list: who, what, why."""
-    what = KIND_LABELS.get(message.kind, message.kind)
-    return f"{recipient(message, names)}: {what} ({status_label(message)})"
+    return f"{recipient(message, names)}: {kind_label(message)} ({status_label(message)})"
 

@@ -5,7 +5,6 @@ Pure (no Streamlit, no SQL).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -15,6 +14,7 @@ import pandas as pd
 
 from planner.core.clock import to_local
 from planner.core.labels import WEEKDAY_NAMES, coverage_label, day_label, plural, slot_column, slot_title
+from planner.core.labels import readable as readable  # the pages' name for it, beside the other sentences
 from planner.core.plan import Plan
 from planner.core.problem import Assignment, Problem, Slot
 from planner.core.validate import eligible, measure, slot_shortfall
@@ -283,27 +283,6 @@ def publish_conflict(problem: Problem, theirs: Iterable[Assignment], mine: Itera
     changes = plan_diff(problem, theirs, mine, names)
     return (f"How your plan differs from version {latest}, published meanwhile: "
             + ("; ".join(changes) if changes else "it has the same people on the same slots") + ".")
-
-
-# ---------------------------------------------------------------- readable engine messages
-
-_ID = re.compile(r"\bv\d+\b|\b\d{4}-\d{2}-\d{2}-[a-z0-9]+\b")
-
-
-def readable(problem: Problem, message: str) -> str:
-    """An engine message with ids (`v07`, `2026-12-04-am`) replaced by names and slot titles,
-    and the place prefix (`pinned[2]: `) dropped."""
-    message = re.sub(r"^[a-z_]+\[\d+\]: ", "", message)
-
-    def name(match: re.Match[str]) -> str:
-        key = match.group(0)
-        if problem.has_volunteer(key):
-            return problem.volunteer(key).name or key
-        if problem.has_slot(key):
-            return slot_title(problem.slot(key))
-        return key
-
-    return _ID.sub(name, message)
 
 
 def buffer_label(rates: Mapping[int, float], threshold: float = THRESHOLD) -> str | None:

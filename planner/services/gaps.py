@@ -14,15 +14,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from planner.core.clock import utcnow
 from planner.core.domain import DatedException, volunteer_id_from_key, volunteer_key
 from planner.core.errors import PlanError
 from planner.core.plan import Objective, Plan
 from planner.core.problem import Assignment, Problem
 from planner.core.validate import measure
 from planner.engine import repair
+from planner.services import offers
 from planner.services.publish import Published, publish_in
 from planner.services.week import build_problem
 from planner.store import cancellations, plans, roster
+from planner.store import offers as offered
 from planner.store.cancellations import Gap
 from planner.store.db import Session, session
 from planner.store.plans import PlanVersion
@@ -103,10 +106,19 @@ def _time_off(db: Session, week_start: date, slot_id: str) -> DatedException | N
 
 
 def cancel(week_start: date, slot_id: str, volunteer: int | str, reason: str = "",
-           actor: str | None = None) -> Published:
-    """Take a volunteer off a published slot (published at once); raises PlanError when they are not on it."""
+           actor: str | None = None, base_url: str | None = None) -> Published:
+    """Take a volunteer off a published slot (published at once); raises PlanError when they are not on it.
+
+    With the center's automatic offers on (and `base_url` for the links), the
+    place is offered at once to the volunteers who can take it.
+    """
     with session() as db:
-        return _cancel_in(db, week_start, slot_id, volunteer, reason, actor)[1]
+        gap, done = _cancel_in(db, week_start, slot_id, volunteer, reason, actor)
+        report = (offers.offer_gap_in(db, gap.id, base_url, actor, auto=True, quiet=True)
+                  if base_url is not None and load_settings(db).auto_offer else None)
+    if report is not None:
+        offers.send_now(report)
+    return done
 
 
 def replacements(state: GapsState, gap: Gap) -> list[repair.Suggestion]:
@@ -123,6 +135,7 @@ def replace_person(state: GapsState, gap: Gap, volunteer: str, actor: str | None
         done = publish_in(db, state.week_start, [*after, *state.hidden], based_on=state.version, actor=actor,
                           why=f"{volunteer} replaces {gap.volunteer} on {gap.slot}")
         cancellations.resolve_gap(db, gap.id, "replaced", replacement=volunteer, actor=actor)
+        offered.withdraw_for_gap(db, gap.id, utcnow(), actor)
         return done
 
 
@@ -180,6 +193,7 @@ def contact(volunteer: str) -> Contact:
 def leave_open(gap_id: int, actor: str | None) -> None:
     with session() as db:
         cancellations.resolve_gap(db, gap_id, "dismissed", actor=actor)
+        offered.withdraw_for_gap(db, gap_id, utcnow(), actor)
 
 
 def replan(state: GapsState, time_limit: float | None = REPLAN_TIME_LIMIT) -> Plan:
@@ -197,4 +211,5 @@ def publish_replan(state: GapsState, assignments: Sequence[Assignment], actor: s
                           actor=actor, why="minimal re-plan")
         for gap in state.open_gaps:
             cancellations.resolve_gap(db, gap.id, "replanned", actor=actor)
+            offered.withdraw_for_gap(db, gap.id, utcnow(), actor)
         return done

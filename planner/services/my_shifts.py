@@ -1,4 +1,8 @@
-"""A volunteer's own view: their coming shifts, the weeks not published yet, and their calendar file."""
+"""A volunteer's own view: their coming shifts, the weeks not published yet, and their calendar file.
+
+"I can't make it" offers the shift onward at once (issue 13) until the
+center's cut-off before it; later, it goes to the coordinator only, as before.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,13 @@ from planner.core.domain import CenterSettings, VolunteerRecord, monday_of, volu
 from planner.core.problem import Assignment
 from planner.core.shifts import MyShift, my_upcoming
 from planner.io.ics import shifts_ics
+from planner.services import offers
 from planner.services.gaps import cancel_in
 from planner.store import audit, plans, roster
 from planner.store.db import session
 from planner.store.settings import load_settings
 
-WEEKS_AHEAD = 4
+WEEKS_AHEAD = offers.WEEKS_AHEAD
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,31 @@ def load(volunteer_id: int) -> MyWeeks | None:
     return MyWeeks(me, settings, now, mine, assignments, unpublished, names)
 
 
-def cannot_come(volunteer_id: int, shift: MyShift, reason: str, actor: str) -> None:
-    """"I can't make it": off the shift at once, published with the notices; raises PlanError."""
+@dataclass(frozen=True)
+class Passed:
+    """What became of a shift the volunteer cannot make."""
+
+    offered: int = 0  # volunteers it was offered to at once
+    late: bool = False  # within the center's cut-off: the coordinator finds someone
+    cutoff_hours: int = 0
+
+
+def cannot_come(volunteer_id: int, shift: MyShift, reason: str, actor: str,
+                base_url: str | None = None) -> Passed:
+    """"I can't make it": off the shift at once, published with the notices, and (before the center's
+    cut-off, with `base_url` for the links) offered onward to the volunteers who can take it. PlanError
+    when they are not on it."""
     with session() as db:
-        cancel_in(db, shift.week_start, shift.slot.id, volunteer_id, reason, actor)
+        gap = cancel_in(db, shift.week_start, shift.slot.id, volunteer_id, reason, actor)
+        settings = load_settings(db)
+        cutoff = timedelta(hours=settings.claim_cutoff_hours)
+        late = shift.slot.start - center_now(settings.timezone) <= cutoff
+        report = (offers.offer_gap_in(db, gap.id, base_url, actor, quiet=True)
+                  if not late and base_url is not None else None)
+    if report is None or report.offer is None:
+        return Passed(0, late, settings.claim_cutoff_hours)
+    offers.send_now(report)
+    return Passed(len(report.offer.recipients), late, settings.claim_cutoff_hours)
 
 
 def calendar_exported(volunteer_id: int, shifts: int, actor: str) -> None:

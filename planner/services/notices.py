@@ -1,14 +1,19 @@
-"""What volunteers are told about their shifts: publish/change/cancel notices and reminders before a shift.
+"""What volunteers are told about their shifts: publish/change/cancel notices and reminders before a shift,
+offers of open places, and the coordinators' alert about a slot still short.
 
 Pure: the texts and calendar files, from plans and settings. `planner.services.notify`
 queues them. Only future slots are mentioned. Each message carries an ICS file
 of the volunteer's own slots: kept slots as CONFIRMED, lost ones as CANCELLED,
 with the plan version as SEQUENCE so calendars update in place.
+
+Texts (for volunteers who chose them) are short and neutral: a phone may be
+shared, so they name the center only when it turns that on, and say nothing
+of what it does. No message names another volunteer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -21,14 +26,15 @@ from planner.io.ics import shifts_ics
 
 @dataclass(frozen=True)
 class Message:
-    volunteer: str  # volunteer key
+    volunteer: str | None  # volunteer key; None for an alert to the center's alert address
     kind: str
     key: str
     subject: str
     body: str
     ics: str
-    week_start: date
-    plan_version: int
+    week_start: date | None
+    plan_version: int | None
+    channel: str = "email"  # `sms`: a text to the phone on the volunteer's record
 
 
 def slot_line(slot: Slot) -> str:
@@ -51,9 +57,10 @@ def _week_label(week_start: date) -> str:
     return f"{week_start:%a} {week_start.day} {week_start:%b %Y}"
 
 
-def _letter(name: str, text: str, settings: CenterSettings) -> str:
+def _letter(name: str, text: str, settings: CenterSettings, calendar: bool = True) -> str:
     hello = f"Hello {first_name(name)}," if first_name(name) else "Hello,"
-    return (f"{hello}\n\n{text}\n\nThe attached calendar file (.ics) puts this in your phone's calendar. "
+    attached = "The attached calendar file (.ics) puts this in your phone's calendar. " if calendar else ""
+    return (f"{hello}\n\n{text}\n\n{attached}"
             "If you cannot make a shift, please tell the coordinator as soon as you can.\n\n"
             f"Thank you,\n{settings.name}\n")
 
@@ -113,13 +120,15 @@ def plan_messages(settings: CenterSettings, week_start: date, version: int,
 
 
 def reminder_messages(settings: CenterSettings, published: Mapping[date, tuple[int, Sequence[Assignment]]],
-                      now_local: datetime, names: Mapping[str, str], stamp: datetime) -> list[Message]:
+                      now_local: datetime, names: Mapping[str, str], stamp: datetime,
+                      texting: Collection[str] = ()) -> list[Message]:
     """One reminder per volunteer and day, once their first slot that day is `reminder_hours` away or less.
 
     `published` maps a week to its latest version and assignments. The key
     names the volunteer and the day's slots but not the plan version, so a
     re-publish does not remind the same person of the same slots twice, and a
-    reminder is not repeated once the day's first slot has started.
+    reminder is not repeated once the day's first slot has started. People in
+    `texting` get a text instead of an email.
     """
     horizon = now_local + timedelta(hours=settings.reminder_hours)
     out = []
@@ -134,6 +143,12 @@ def reminder_messages(settings: CenterSettings, published: Mapping[date, tuple[i
             if not now_local < mine[0].start <= horizon:
                 continue
             key = f"reminder:{volunteer}:{','.join(s.id for s in mine)}"
+            if volunteer in texting:
+                lines = "; ".join(f"{of_slot(s).what} {time_range(s)}" for s in mine)
+                out.append(Message(volunteer, "reminder", key, TEXT_SUBJECT,
+                                   text_body(settings, f"Reminder: {day_label(day)}, {lines}."), "", week,
+                                   version, "sms"))
+                continue
             first = f"{of_slot(mine[0]).what} {time_range(mine[0])}"
             subject = f"{settings.name}: reminder, your shift on {day_label(day)} ({first})"
             text = f"A reminder: on {day_label(day)} you are on\n{_lines(mine)}\n\nat {settings.place}."
@@ -141,3 +156,56 @@ def reminder_messages(settings: CenterSettings, published: Mapping[date, tuple[i
                                _letter(names.get(volunteer, ""), text, settings),
                                calendar(settings, mine, [], volunteer, version, stamp), week, version))
     return out
+
+
+# ---------------------------------------------------------------- texts, offers, alerts
+
+TEXT_SUBJECT = "(text message)"  # what the Outbox shows for a text: it has no subject
+STOP_LINE = "Reply STOP to stop texts."
+
+
+def text_body(settings: CenterSettings, text: str) -> str:
+    """A text as sent: the center's name only when it allows that, and how to stop texts."""
+    prefix = f"{_one_line(settings.name)}: " if settings.sms_show_center_name else ""
+    return f"{prefix}{text} {STOP_LINE}"
+
+
+def offer_message(settings: CenterSettings, slot: Slot, volunteer: str, name: str, key: str, link: str,
+                  until: datetime, channel: str, week_start: date) -> Message:
+    """An open place offered to one volunteer, with their one-time `link` (holding `keys.LINK_MARK`)."""
+    what = slot_line(slot)
+    if channel == "sms":
+        return Message(volunteer, "offer", key, TEXT_SUBJECT,
+                       text_body(settings, f"Open volunteer place: {what}. First to take it gets it: {link}"),
+                       "", week_start, None, "sms")
+    hello = f"Hello {first_name(name)}," if first_name(name) else "Hello,"
+    body = (f"{hello}\n\nA place is open: {what}, at {settings.place}.\n\nIf you can take it, open this "
+            "link and tap \"Take this shift\". The first volunteer to take it gets it; the link works once, "
+            f"until {day_label(until.date())} {until:%H:%M}:\n\n{link}\n\nIf you cannot, there is nothing "
+            f"to do.\n\nThank you,\n{settings.name}\n")
+    return Message(volunteer, "offer", key, _one_line(f"{settings.name}: a place is open, {what}"), body, "",
+                   week_start, None)
+
+
+def taken_message(settings: CenterSettings, slot: Slot, volunteer: str, name: str, key: str, channel: str,
+                  week_start: date) -> Message:
+    """To the volunteer who gave a shift away: someone picked it up (never who)."""
+    what = slot_line(slot)
+    if channel == "sms":
+        return Message(volunteer, "taken", key, TEXT_SUBJECT,
+                       text_body(settings, f"The place you gave away ({what}) was picked up. Thank you."), "",
+                       week_start, None, "sms")
+    text = (f"Another volunteer picked up the place you could not make: {what}. Thank you for telling us in "
+            "time.")
+    return Message(volunteer, "taken", key, _one_line(f"{settings.name}: your shift was picked up ({what})"),
+                   _letter(name, text, settings, calendar=False), "", week_start, None)
+
+
+def alert_message(settings: CenterSettings, slot: Slot, missing: int, offered: str,
+                  week_start: date) -> Message:
+    """To the center's alert address: a slot is still short `short_alert_hours` before it starts."""
+    title = slot_line(slot)
+    body = (f"{title} is still short: {missing} more {'person is' if missing == 1 else 'people are'} needed "
+            f"to reach its minimum.\n\n{offered}\n\nThe Gaps page of the planner shows who can take it.\n")
+    return Message(None, "alert", f"alert:{slot.id}", _one_line(f"{settings.name}: {title} is still short"),
+                   body, "", week_start, None)

@@ -1,4 +1,5 @@
-"""Notices volunteers get: queued with every publish and cancellation, sent later, never lost.
+"""Notices volunteers get (by email, or by text when they chose texts): queued with every publish and
+cancellation, sent later, never lost.
 
 Queueing and sending are separate steps so a failure loses nothing: messages
 are written to the queue (idempotent per key) inside the caller's unit of work,
@@ -9,7 +10,12 @@ message (at least once, never zero times).
 Only one sender works at a time, whichever process it runs in (the app's
 background sender, `send-reminders` from cron): it holds the lease `LEASE`
 (`planner.store.leases`), renewed before every message, and stops when it
-has lost it. The database is never held while the SMTP server is talking.
+has lost it. The database is never held while the SMTP server (or Twilio) is talking.
+
+Reminders, offers and "your shift was picked up" go by text to volunteers who
+chose texts (`planner.store.texting`) while texts are set up (`planner.services.sms`);
+everything else, and everyone else, by email. A number that answers STOP is
+never texted again.
 
 Plan notices compare a week's latest published version with the version
 volunteers were last told about, so a run after several quick re-publishes
@@ -28,10 +34,11 @@ from datetime import UTC, date, datetime, timedelta
 from planner.core.clock import center_now, utcnow
 from planner.core.domain import monday_of, volunteer_id_from_key, volunteer_key
 from planner.core.errors import NotifyError
-from planner.services import outbox
+from planner.services import outbox, sms
+from planner.services.keys import fill_link
 from planner.services.mail import SmtpSettings, build_email, connect, smtp_settings
 from planner.services.notices import Message, plan_messages, reminder_messages
-from planner.store import audit, leases, notifications, plans, roster
+from planner.store import audit, leases, notifications, plans, roster, texting
 from planner.store.db import Session, after_commit, session
 from planner.store.notifications import Notification
 from planner.store.settings import load_settings
@@ -68,13 +75,22 @@ def _addressable(db: Session) -> dict[str, str]:
     return {key: names[key] for key in map(volunteer_key, roster.emails(db)) if key in names}
 
 
-def _queue(db: Session, messages: Iterable[Message]) -> int:
+def texters(db: Session) -> dict[int, str]:
+    """Volunteers who get texts, with their number as Twilio takes it: they chose texts, never answered
+    STOP, have a usable phone, and texts are set up (otherwise they are emailed)."""
+    if not sms.configured():
+        return {}
+    found = {vid: sms.number(phone) for vid, phone in texting.numbers(db).items()}
+    return {vid: number for vid, number in found.items() if number}
+
+
+def queue_messages(db: Session, messages: Iterable[Message]) -> int:
     """Queue each message (once per key); the sender is woken when the unit of work commits."""
     count = 0
     for m in messages:
-        count += notifications.queue(db, key=m.key, volunteer_id=volunteer_id_from_key(m.volunteer),
-                                     kind=m.kind, subject=m.subject, body=m.body, ics=m.ics,
-                                     week_start=m.week_start, plan_version=m.plan_version)
+        count += notifications.queue(db, key=m.key, kind=m.kind, subject=m.subject, body=m.body, ics=m.ics,
+                                     volunteer_id=volunteer_id_from_key(m.volunteer) if m.volunteer else None,
+                                     week_start=m.week_start, plan_version=m.plan_version, channel=m.channel)
     if count:
         after_commit(db, outbox.wake)
     return count
@@ -99,7 +115,7 @@ def queue_plan_notices(db: Session, week_start: date, now_local: datetime | None
     reachable = _addressable(db)
     messages = [m for m in plan_messages(settings, week_start, latest.version, before, latest.assignments,
                                          now_local, names, datetime.now(UTC)) if m.volunteer in names]
-    queued = _queue(db, [m for m in messages if m.volunteer in reachable])
+    queued = queue_messages(db, [m for m in messages if m.volunteer in reachable])
     unreachable = [m.volunteer for m in messages if m.volunteer not in reachable]
     phones = roster.phones(db, map(volunteer_id_from_key, unreachable))
     for key in unreachable:
@@ -130,8 +146,10 @@ def queue_reminders(db: Session, now_local: datetime) -> int:
         if latest is not None and latest.version is not None:
             published[week] = (latest.version, latest.assignments)
     names = _addressable(db)
-    return _queue(db, [m for m in reminder_messages(settings, published, now_local, names, datetime.now(UTC))
-                       if m.volunteer in names])
+    texts = {volunteer_key(vid) for vid in texters(db)}
+    names.update({key: name for key, name in roster.names(db).items() if key in texts})
+    due = reminder_messages(settings, published, now_local, names, datetime.now(UTC), texts)
+    return queue_messages(db, [m for m in due if m.volunteer in names])
 
 
 def queue_due(now_local: datetime | None = None) -> tuple[int, int]:
@@ -142,6 +160,9 @@ def queue_due(now_local: datetime | None = None) -> tuple[int, int]:
     with session() as db:
         now_local = now_local or center_now(load_settings(db).timezone)
         return queue_upcoming(db, now_local), queue_reminders(db, now_local)
+
+
+Delivery = Callable[[Notification], "tuple[str, bool] | None"]
 
 
 @dataclass(frozen=True)
@@ -172,8 +193,8 @@ def _reason(err: Exception) -> tuple[str, bool]:
     return f"refused by the mail server: {code} {text}", 500 <= code < 600
 
 
-def _holds(holder: str) -> bool:
-    """Renew the sender's lease; False when another sender took it over."""
+def holds(holder: str) -> bool:
+    """Take or renew the sender's lease; False when another sender holds it."""
     with session() as db:
         return leases.take(db, LEASE, holder, utcnow(), LEASE_SECONDS)
 
@@ -186,9 +207,31 @@ def _mark(item: Notification, error: str | None, now: datetime, give_up: bool = 
             notifications.mark_failed(db, item.id, error, now, give_up=give_up)
 
 
+def _deliver_each(holder: str, todo: Iterable[Notification], deliver: Delivery,
+                  stop: Callable[[], bool], clock: Callable[[], datetime]) -> SendReport:
+    """Send each message while `holder` holds the lease: renew it and check the row is still to be sent
+    (one short unit of work), `deliver` it (None: sent; else why, and whether that is for good), mark it."""
+    sent = failed = 0
+    for item in todo:
+        if stop() or not holds(holder):
+            break
+        with session(readonly=True) as db:
+            if not notifications.is_pending(db, item.id):
+                continue  # sent, or retried and sent, meanwhile
+        problem = deliver(item)
+        if problem is None:
+            _mark(item, None, clock())
+            sent += 1
+        else:
+            log.warning("message %s (%s, %s) failed: %s", item.id, item.kind, item.channel, problem[0])
+            _mark(item, problem[0], clock(), give_up=problem[1])
+            failed += 1
+    return SendReport(sent, failed)
+
+
 def send_pending(holder: str, settings: SmtpSettings | None = None,
                  stop: Callable[[], bool] = lambda: False, now: datetime | None = None) -> SendReport:
-    """Send every queued message, and failed ones whose pause is over, while `holder` holds the lease.
+    """Send every queued email, and failed ones whose pause is over, while `holder` holds the lease.
 
     Each message: renew the lease and check the row is still to be sent (one
     short unit of work), send it, mark it (another). A 5xx refusal is marked
@@ -207,8 +250,9 @@ def send_pending(holder: str, settings: SmtpSettings | None = None,
 
     with session(readonly=True) as db:
         todo = notifications.pending(db, clock())
-        addresses = roster.emails(db, {t.volunteer_id for t in todo})
-    if not todo or not _holds(holder):
+        addresses = roster.emails(db, {t.volunteer_id for t in todo if t.volunteer_id is not None})
+        alerts_to = load_settings(db).alert_email or ""
+    if not todo or not holds(holder):
         return SendReport()
     try:
         server = connect(settings)
@@ -220,38 +264,72 @@ def send_pending(holder: str, settings: SmtpSettings | None = None,
                 if notifications.is_pending(db, item.id):
                     notifications.mark_failed(db, item.id, error, clock())
         return SendReport(failed=len(todo))
-    sent = failed = 0
+
+    def deliver(item: Notification) -> tuple[str, bool] | None:
+        to = alerts_to if item.volunteer_id is None else addresses.get(item.volunteer_id, "")
+        if not to:
+            return ("no alert address in the center settings" if item.volunteer_id is None
+                    else "no email address (erased or removed)", True)
+        try:
+            server.send_message(build_email(item, to, settings.sender, clock()))
+        except (OSError, smtplib.SMTPException, ValueError) as err:
+            return _reason(err)
+        return None
+
     try:
-        for item in todo:
-            if stop() or not _holds(holder):
-                break
-            with session(readonly=True) as db:
-                if not notifications.is_pending(db, item.id):
-                    continue  # sent, or retried and sent, meanwhile
-            to = addresses.get(item.volunteer_id, "")
-            if not to:
-                _mark(item, "no email address (erased or removed)", clock(), give_up=True)
-                failed += 1
-                continue
-            try:
-                server.send_message(build_email(item, to, settings.sender, clock()))
-            except (OSError, smtplib.SMTPException, ValueError) as err:
-                reason, final = _reason(err)
-                log.warning("message %s (%s) failed: %s", item.id, item.kind, reason)
-                _mark(item, reason, clock(), give_up=final)
-                failed += 1
-            else:
-                _mark(item, None, clock())
-                sent += 1
+        report = _deliver_each(holder, todo, deliver, stop, clock)
     finally:
         try:
             server.quit()
         except (OSError, smtplib.SMTPException):
             server.close()
-    if sent or failed:
+    if report.sent or report.failed:
         with session() as db:
-            audit.record(db, "notify", "email sent", "notifications", f"{sent} sent, {failed} failed")
-    return SendReport(sent, failed)
+            audit.record(db, "notify", "email sent", "notifications", str(report))
+    return report
+
+
+def send_texts(holder: str, settings: sms.SmsSettings | None = None,
+               stop: Callable[[], bool] = lambda: False, now: datetime | None = None) -> SendReport:
+    """Send every queued text (and failed ones whose pause is over), as `send_pending` sends email.
+
+    A text goes only to a volunteer who still chose texts and never answered
+    STOP; Twilio's STOP answer (21610) stops their texts for good. Raises
+    NotifyError when texts are not set up.
+    """
+    settings = settings or sms.sms_settings()
+    if settings is None:
+        raise NotifyError(f"{sms.ENV['account_sid']}: not set, so no text can be sent (texts stay queued)")
+    fixed = now
+
+    def clock() -> datetime:
+        return fixed or utcnow()
+
+    with session(readonly=True) as db:
+        todo = notifications.pending(db, clock(), "sms")
+        numbers = {vid: sms.number(phone) for vid, phone in texting.numbers(db).items()}
+    if not todo or not holds(holder):
+        return SendReport()
+
+    def deliver(item: Notification) -> tuple[str, bool] | None:
+        to = numbers.get(item.volunteer_id) if item.volunteer_id is not None else None
+        if not to:
+            return "texts are off for this volunteer (turned off, STOP, erased or no usable phone)", True
+        try:
+            sms.send(settings, to, fill_link(item.body, item.key))  # a link's token exists only in the text
+        except sms.SmsFailed as err:
+            if err.unsubscribed and item.volunteer_id is not None:
+                with session() as db:
+                    texting.stop(db, item.volunteer_id, clock(), "notify", "the number answered STOP")
+                numbers.pop(item.volunteer_id, None)
+            return err.reason, err.final
+        return None
+
+    report = _deliver_each(holder, todo, deliver, stop, clock)
+    if report.sent or report.failed:
+        with session() as db:
+            audit.record(db, "notify", "texts sent", "notifications", str(report))
+    return report
 
 
 @dataclass(frozen=True)
@@ -262,6 +340,7 @@ class Round:
     reminders: int = 0
     report: SendReport | None = None
     busy: bool = False  # another sender holds the lease: this one did nothing
+    texts: SendReport | None = None  # None: texts are not set up
 
 
 def run_round(holder: str, *, queue: bool = True, now_local: datetime | None = None,
@@ -270,13 +349,18 @@ def run_round(holder: str, *, queue: bool = True, now_local: datetime | None = N
 
     Raises NotifyError when the SMTP settings are wrong (a bad port, no sender address).
     """
-    if not _holds(holder):
+    if not holds(holder):
         return Round(busy=True)
     notices, reminders = queue_due(now_local) if queue else (0, 0)
     settings = smtp_settings()
-    if settings is None:
-        return Round(notices, reminders)
-    return Round(notices, reminders, send_pending(holder, settings, stop))
+    report = send_pending(holder, settings, stop) if settings is not None else None
+    try:
+        text_settings = sms.sms_settings()
+    except NotifyError as err:  # email still goes; the Outbox says what is wrong with texts
+        log.warning("texts: %s", err)
+        text_settings = None
+    texts = send_texts(holder, text_settings, stop) if text_settings is not None else None
+    return Round(notices, reminders, report, texts=texts)
 
 
 def release(holder: str) -> None:

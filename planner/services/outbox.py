@@ -71,7 +71,7 @@ def body(notification_id: int) -> str | None:
     """The text of one message, or None when it is gone or its recipient was erased."""
     with session(readonly=True) as db:
         found = notifications.get(db, notification_id)
-        if found is None or found.volunteer not in roster.names(db):
+        if found is None or (found.volunteer is not None and found.volunteer not in roster.names(db)):
             return None
         return found.body
 

@@ -4,7 +4,8 @@
 on shutdown. Every few seconds (`PLANNER_SENDER_SECONDS`, 0 turns it off), or
 at once when something is queued in this process, it runs a round of
 `planner.services.notify.run_round`: take or renew the sender's lease, queue
-due plan notices and reminders (at most once a minute), send what is pending.
+due plan notices and reminders (at most once a minute, after its `tasks`: the
+offers' sweep), send what is pending.
 Another process's sender waits while the lease is held, and takes over when
 it is released (a clean stop) or runs out (a crash). A failing round is
 logged and tried again; it never stops the thread or the app.
@@ -18,6 +19,7 @@ import secrets
 import socket
 import threading
 import time
+from collections.abc import Callable, Sequence
 
 from planner.services import notify, outbox
 
@@ -45,8 +47,9 @@ def holder_name(kind: str) -> str:
 class Sender:
     """A daemon thread sending the outbox; `stop()` finishes the message in hand and releases the lease."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, tasks: Sequence[Callable[[], object]] = ()) -> None:
         self.seconds = seconds
+        self.tasks = tuple(tasks)  # run once a minute before the queueing, by the lease holder only
         self.holder = holder_name("app")
         self._stopping = threading.Event()
         self._last_failure = ""
@@ -72,6 +75,8 @@ class Sender:
         while not self._stopping.is_set():
             try:
                 due = time.monotonic() - last_queued >= QUEUE_EVERY
+                if due and notify.holds(self.holder):
+                    self._run_tasks()
                 done = notify.run_round(self.holder, queue=due, stop=self._stopping.is_set)
                 if due and not done.busy:
                     last_queued = time.monotonic()
@@ -87,14 +92,23 @@ class Sender:
                 outbox.wait_for_work(self.seconds)
 
 
-def start() -> Sender | None:
+    def _run_tasks(self) -> None:
+        """Each task on its own: a failing one is logged, and the email still goes out."""
+        for task in self.tasks:
+            try:
+                task()
+            except Exception:
+                log.exception("email sender: the task %s failed", getattr(task, "__qualname__", task))
+
+
+def start(tasks: Sequence[Callable[[], object]] = ()) -> Sender | None:
     """The process's sender, unless turned off; never raises (the app runs without one)."""
     seconds = poll_seconds()
     if seconds <= 0:
         log.info("PLANNER_SENDER_SECONDS=%s: no background email sender in this process", seconds)
         return None
     try:
-        return Sender(seconds).start()
+        return Sender(seconds, tasks).start()
     except Exception:
         log.exception("the email sender did not start")
         return None

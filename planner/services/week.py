@@ -68,15 +68,16 @@ def to_problem_volunteer(record: VolunteerRecord, week_start: date, slots: tuple
         prefers=frozenset(s.id for s in slots if any(p.matches(s) for p in record.preferences)))
 
 
-def build_problem(db: Session, week_start: date) -> Problem:
+def build_problem(db: Session, week_start: date, roster: list[VolunteerRecord] | None = None) -> Problem:
     """Settings + active roster + the week's pins + the last published plan as `previous`.
 
     Pins whose slot or volunteer is gone (settings changed, volunteer made
     inactive) are left out rather than making the whole week unreadable.
+    `roster` (the active volunteers) saves reading it again for each of several weeks.
     """
     settings = load_settings(db)
     slots = settings.week_slots(week_start)
-    roster = list_volunteers(db, active_only=True)
+    roster = list_volunteers(db, active_only=True) if roster is None else roster
     volunteers = tuple(to_problem_volunteer(r, week_start, slots) for r in roster)
     slot_ids = {s.id for s in slots}
     keys = {v.id for v in volunteers}

@@ -96,6 +96,13 @@ def list_cancellations(db: Session, week_start: date) -> list[Gap]:
     return [_gap(r, week_start) for r in rows]
 
 
+def get_gap(db: Session, gap_id: int) -> Gap | None:
+    row = db.get(CancellationRow, gap_id)
+    if row is None:
+        return None
+    return _gap(row, db.get_one(WeekRow, row.week_id).start)
+
+
 def open_gaps(db: Session, week_start: date) -> list[Gap]:
     return [g for g in list_cancellations(db, week_start) if g.is_open]
 

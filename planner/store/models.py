@@ -65,6 +65,12 @@ class CenterSettingsRow(Base):
     reminder_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     # Issue 12: the sign-in form offers "Email me a sign-in link".
     email_sign_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Issue 13: offers of open places, the "I can't make it" cut-off, the short-slot alert, texts.
+    auto_offer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    claim_cutoff_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    short_alert_hours: Mapped[int] = mapped_column(Integer, default=48, server_default="48")
+    alert_email: Mapped[str | None] = mapped_column(String(254))
+    sms_show_center_name: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Optimistic locking (issue 7): bumped by every UPDATE; a save that read another value is stale.
     row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": row_version}
@@ -252,22 +258,26 @@ class CancellationRow(Base):
 
 
 class NotificationRow(Base):
-    """One outgoing email, kept with its whole payload so a retry sends exactly what was queued.
+    """One outgoing email or text, kept with its whole payload so a retry sends exactly what was queued.
 
     `key` (volunteer + slot or week + kind + plan version) makes queueing idempotent;
-    rows are never deleted, so a failure stays visible until it is sent.
+    rows are never deleted, so a failure stays visible until it is sent. An `alert`
+    goes to the center's alert address, not to a volunteer (`volunteer_id` NULL).
     """
 
     __tablename__ = "notifications"
     __table_args__ = (
-        CheckConstraint("kind IN ('publish', 'change', 'cancel', 'reminder', 'invite', 'signin')",
-                        name="kind"),
+        CheckConstraint("kind IN ('publish', 'change', 'cancel', 'reminder', 'invite', 'signin', 'offer', "
+                        "'taken', 'alert')", name="kind"),
         CheckConstraint("status IN ('queued', 'sent', 'failed')", name="status"),
+        CheckConstraint("channel IN ('email', 'sms')", name="channel"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id"), index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
+    # Issue 13: a text (`sms`) for volunteers who chose texts, else email.
+    channel: Mapped[str] = mapped_column(String(5), default="email", server_default="email")
     week_start: Mapped[date | None] = mapped_column(Date)
     plan_version: Mapped[int | None] = mapped_column(Integer)
     subject: Mapped[str] = mapped_column(String(200))
@@ -395,3 +405,94 @@ class InvitationRow(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class OfferRow(Base):
+    """An open place offered to the eligible volunteers (issue 13): the first valid acceptance takes it.
+
+    `places` are offered, `taken` of them claimed so far; `gap_id` is the
+    cancellation it refills, if any. Open until filled, withdrawn or `expires_at`
+    (naive UTC: when the slot starts, or ends for a slot already under way).
+    Standby volunteers get it first; the others (`waiting`) a little later.
+    """
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'filled', 'expired', 'withdrawn')", name="state"),
+        CheckConstraint("places >= 1 AND taken >= 0 AND taken <= places", name="places"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id", ondelete="CASCADE"), index=True)
+    slot: Mapped[str] = mapped_column(String(40))
+    gap_id: Mapped[int | None] = mapped_column(ForeignKey("cancellations.id", ondelete="SET NULL"),
+                                               index=True)
+    places: Mapped[int] = mapped_column(Integer, default=1)
+    taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    state: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    auto: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(40))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The address the accept links start with (`PLANNER_PUBLIC_URL` or the offering page's), for later waves.
+    link_base: Mapped[str] = mapped_column(String(200))
+    recipients: Mapped[list[OfferRecipientRow]] = relationship(
+        back_populates="offer", cascade="all, delete-orphan", order_by="OfferRecipientRow.rank")
+
+
+class OfferRecipientRow(Base):
+    """One volunteer an offer went to, with their single-use accept link (only its SHA-256 is kept).
+
+    `waiting`: a standby volunteer has the offer first, this one gets it later;
+    `sent`, `opened` (the link was opened), `accepted` (they took the place),
+    `filled` (someone else did), `expired` (nobody took it in time).
+    """
+
+    __tablename__ = "offer_recipients"
+    __table_args__ = (
+        UniqueConstraint("offer_id", "volunteer_id"),
+        CheckConstraint("state IN ('waiting', 'sent', 'opened', 'accepted', 'filled', 'expired')",
+                        name="state"),
+        CheckConstraint("channel IN ('email', 'sms')", name="channel"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), index=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    standby: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    channel: Mapped[str] = mapped_column(String(5), default="email")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    message_key: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(10), default="sent")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expired_at: Mapped[datetime | None] = mapped_column(DateTime)
+    offer: Mapped[OfferRow] = relationship(back_populates="recipients")
+
+
+class StandbyRow(Base):
+    """A volunteer on the standby list of one open day: offered places that day first."""
+
+    __tablename__ = "standby"
+    __table_args__ = (UniqueConstraint("volunteer_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SmsChoiceRow(Base):
+    """A volunteer's choice of texts (to the phone on their record) for reminders and offers; off by default.
+
+    `stopped_at`: the number answered STOP (Twilio error 21610) or told the
+    coordinator so; it is never texted again. Kept apart from `volunteers`, so
+    this choice never makes a coordinator's open roster edit stale.
+    """
+
+    __tablename__ = "sms_choices"
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    opted_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime)

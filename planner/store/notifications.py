@@ -1,4 +1,4 @@
-"""The outgoing email queue: queued once per idempotency key, sent later, never deleted.
+"""The outgoing queue of emails and texts: queued once per idempotency key, sent later, never deleted.
 
 A message is written whole (subject, body, ICS) when it is queued, so a retry
 after an SMTP failure sends exactly the same thing. `planner.services.notify` decides
@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 from planner.core.domain import volunteer_key
 from planner.store.models import NotificationRow
 
-# `invite` and `signin` carry a one-time link (see `planner.services.keys.link_token`).
-KINDS = ("publish", "change", "cancel", "reminder", "invite", "signin")
+# `invite`, `signin` and `offer` carry a one-time link (see `planner.services.keys.link_token`); `taken` tells
+# someone who gave a shift away that it was picked up; an `alert` goes to the center's alert address.
+KINDS = ("publish", "change", "cancel", "reminder", "invite", "signin", "offer", "taken", "alert")
+CHANNELS = ("email", "sms")
 # After this many failed attempts a message stays `failed` (and listed) but is no longer retried.
 MAX_ATTEMPTS = 10
 # A failed message waits before its next try: 1 minute after the first failure, doubling, so the last try
@@ -34,7 +36,7 @@ def pause_after(attempts: int) -> timedelta:
 class Notification:
     id: int
     key: str
-    volunteer: str  # volunteer key, `v07`
+    volunteer: str | None  # volunteer key, `v07`; None for an alert to the center's address
     kind: str
     week_start: date | None
     plan_version: int | None
@@ -47,10 +49,11 @@ class Notification:
     created_at: datetime
     last_attempt_at: datetime | None
     sent_at: datetime | None
+    channel: str = "email"
 
     @property
-    def volunteer_id(self) -> int:
-        return int(self.volunteer[1:])
+    def volunteer_id(self) -> int | None:
+        return int(self.volunteer[1:]) if self.volunteer is not None else None
 
     @property
     def gave_up(self) -> bool:
@@ -59,21 +62,25 @@ class Notification:
 
 
 def _notification(row: NotificationRow) -> Notification:
-    return Notification(row.id, row.key, volunteer_key(row.volunteer_id), row.kind, row.week_start,
-                        row.plan_version, row.subject, row.body, row.ics, row.status, row.attempts,
-                        row.last_error, row.created_at, row.last_attempt_at, row.sent_at)
+    return Notification(row.id, row.key,
+                        volunteer_key(row.volunteer_id) if row.volunteer_id is not None else None, row.kind,
+                        row.week_start, row.plan_version, row.subject, row.body, row.ics, row.status,
+                        row.attempts, row.last_error, row.created_at, row.last_attempt_at, row.sent_at,
+                        row.channel)
 
 
-def queue(db: Session, *, key: str, volunteer_id: int, kind: str, subject: str, body: str, ics: str,
-          week_start: date | None = None, plan_version: int | None = None) -> bool:
+def queue(db: Session, *, key: str, volunteer_id: int | None, kind: str, subject: str, body: str, ics: str,
+          week_start: date | None = None, plan_version: int | None = None, channel: str = "email") -> bool:
     """Queue a message unless its key was queued before; True when it is new."""
     if kind not in KINDS:
         raise ValueError(f'kind: "{kind}" is not one of {", ".join(KINDS)}')
+    if channel not in CHANNELS:
+        raise ValueError(f'channel: "{channel}" is not one of {", ".join(CHANNELS)}')
     if db.scalar(select(NotificationRow.id).where(NotificationRow.key == key)) is not None:
         return False
     db.add(NotificationRow(key=key[:200], volunteer_id=volunteer_id, kind=kind, week_start=week_start,
                            plan_version=plan_version, subject=subject[:200], body=body, ics=ics,
-                           status="queued", attempts=0))
+                           status="queued", attempts=0, channel=channel))
     db.flush()
     return True
 
@@ -82,13 +89,15 @@ def _to_try():  # noqa: ANN202 - a SQLAlchemy condition
     return NotificationRow.status.in_(("queued", "failed")) & (NotificationRow.attempts < MAX_ATTEMPTS)
 
 
-def pending(db: Session, now: datetime) -> list[Notification]:
-    """Queued messages, and failed ones whose pause (`pause_after`) is over at `now`, oldest first.
+def pending(db: Session, now: datetime, channel: str = "email") -> list[Notification]:
+    """Queued messages of `channel`, and failed ones whose pause (`pause_after`) is over at `now`, oldest
+    first.
 
     Only the holder of the sender's lease sends (`planner.services.notify`), so
     two processes never work through this list at once.
     """
-    query = select(NotificationRow).where(_to_try()).order_by(NotificationRow.created_at, NotificationRow.id)
+    query = (select(NotificationRow).where(_to_try(), NotificationRow.channel == channel)
+             .order_by(NotificationRow.created_at, NotificationRow.id))
     return [_notification(r) for r in db.scalars(query)
             if r.last_attempt_at is None or r.last_attempt_at + pause_after(r.attempts) <= now]
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Select, delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from planner.core.domain import (
     EXCEPTION_KINDS,
@@ -26,7 +26,7 @@ from planner.core.domain import (
     volunteer_key,
 )
 from planner.core.errors import RosterError, StaleVolunteer
-from planner.store import audit, invitations, sessions
+from planner.store import audit, invitations, offers, sessions, texting
 from planner.store.models import (
     CancellationRow,
     ExceptionRow,
@@ -109,8 +109,12 @@ def to_record(row: VolunteerRow) -> VolunteerRecord:
 
 
 def list_volunteers(db: Session, *, active_only: bool = False) -> list[VolunteerRecord]:
-    """Not erased volunteers by name; only active ones when asked."""
-    rows = db.scalars(_live(active_only=active_only).order_by(VolunteerRow.name, VolunteerRow.id)).all()
+    """Not erased volunteers by name; only active ones when asked. Their availability, time off and
+    preferences come in three queries, not three per person (offers rank a 200-person roster in time)."""
+    query = _live(active_only=active_only).order_by(VolunteerRow.name, VolunteerRow.id).options(
+        selectinload(VolunteerRow.windows), selectinload(VolunteerRow.exceptions),
+        selectinload(VolunteerRow.preferences))
+    rows = db.scalars(query).all()
     return sorted((to_record(r) for r in rows), key=lambda v: (v.name.casefold(), v.id or 0))
 
 
@@ -232,6 +236,8 @@ def erase_volunteer(db: Session, volunteer_id: int, actor: str | None = None) ->
         db.delete(user)
     db.execute(delete(FeedTokenRow).where(FeedTokenRow.volunteer_id == volunteer_id))  # their calendar feed
     invitations.forget_volunteer(db, volunteer_id)
+    offers.forget_volunteer(db, volunteer_id)  # standby days; their open offer links stop working
+    texting.forget_volunteer(db, volunteer_id)
     # Free text and stored messages may name the person; the counts stay.
     db.execute(update(CancellationRow).where(CancellationRow.volunteer_id == volunteer_id).values(reason=""))
     db.execute(update(NotificationRow).where(NotificationRow.volunteer_id == volunteer_id)

@@ -7,8 +7,9 @@ import logging
 import streamlit as st
 
 from planner.core.errors import PlannerError
+from planner.present.offers import banner
 from planner.present.text import md_escape
-from planner.services import maintenance
+from planner.services import maintenance, offers
 from planner.ui import session
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,20 @@ def signed_in_bar(user: session.SessionUser) -> None:
     if right.button("Log out", key="log_out"):
         session.sign_out("You are logged out.")
         st.rerun()
+    if user.role == "coordinator":
+        short_alert()
+
+
+def short_alert() -> None:
+    """The coordinators' banner while a slot is still short within the center's alert hours."""
+    try:
+        hours, shorts = offers.alerts()
+    except Exception:  # the page itself says when the store is down; the banner never breaks it
+        log.exception("the short-slot alert failed")
+        return
+    text = banner(shorts, hours)
+    if text:
+        st.warning(md_escape(text), icon=":material/person_alert:")
 
 
 def run(page: st.navigation) -> None:  # type: ignore[valid-type]

@@ -10,7 +10,8 @@ Streamlit script cannot set an HttpOnly cookie): signed, HttpOnly,
 SameSite=Lax, Secure over HTTPS.
 
 The lifespan prepares the database before the first request and runs the
-background email sender (`planner.services.sender`) while the server is up.
+background email sender (`planner.services.sender`) while the server is up,
+with the offers' sweep (expiries, later waves, alerts, automatic offers).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 from streamlit.runtime.pages_manager import PagesManager
 
-from planner.services import feeds, maintenance, sender, sessions
+from planner.services import feeds, maintenance, offers, sender, sessions
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
         await asyncio.to_thread(maintenance.start_up)
     except Exception:  # the pages say the database is unreachable; the sender keeps trying
         log.exception("database start-up failed")
-    running = await asyncio.to_thread(sender.start)
+    running = await asyncio.to_thread(sender.start, (offers.sweep,))
     try:
         yield
     finally:
