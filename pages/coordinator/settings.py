@@ -1,4 +1,4 @@
-"""Coordinator: open days, hours, shift length and staffing per shift and meal."""
+"""Coordinator: open days, hours, shift length and staffing per shift and meal; the public sign-up page."""
 
 from dataclasses import replace
 from datetime import date, time
@@ -6,7 +6,13 @@ from zoneinfo import available_timezones
 
 import streamlit as st
 
-from planner.core.domain import MAX_REMINDER_HOURS, default_week
+from planner.core.domain import (
+    MAX_PAGE_TEXT,
+    MAX_REMINDER_HOURS,
+    MAX_RETENTION_DAYS,
+    MAX_SHADOW_SHIFTS,
+    default_week,
+)
 from planner.core.errors import PlannerError, StaleEdit
 from planner.core.labels import WEEKDAY_NAMES
 from planner.present.settings import needs_comparison
@@ -56,6 +62,22 @@ email_sign_in = st.toggle("Volunteers may log in by a link emailed to the addres
                           help='The log-in form then offers "Email me a sign-in link": it works once, for 15 '
                                "minutes. Needs email (PLANNER_SMTP_HOST).")
 
+st.header("Volunteer sign-up and training")
+page_text = st.text_area("Text of the public \"Volunteer with us\" page", current.volunteer_page_text,
+                         max_chars=MAX_PAGE_TEXT, key="volunteer_page_text",
+                         help="Shown as plain text under the center's name at /volunteer.")
+c1, c2 = st.columns(2)
+retention_days = c1.number_input("Erase declined or stalled applicants after (days)", 1, MAX_RETENTION_DAYS,
+                                 current.applicant_retention_days, key="applicant_retention_days",
+                                 help="Counted from the decline, or from their last step before the roster. "
+                                      "Only anonymous counts stay.")
+shadow_shifts = c2.number_input("Shifts beside trained volunteers before a trainee is trained", 1,
+                                MAX_SHADOW_SHIFTS, current.shadow_shifts_needed, key="shadow_shifts_needed",
+                                help="Counted from published plans and check-ins; then the Applicants page "
+                                     "asks you to mark them trained.")
+kiosk_trained_by = st.toggle("The check-in kiosk asks trainees who trained them", current.kiosk_trained_by,
+                             key="kiosk_trained_by")
+
 new = replace(current, name=name.strip() or current.name, place=place.strip(),
               open_weekdays=tuple(sorted(days)),
               opens=opens or time(9), closes=closes or time(17), shift_hours=int(shift_hours),
@@ -63,7 +85,9 @@ new = replace(current, name=name.strip() or current.name, place=place.strip(),
               shift_min_trained=int(shift_min_trained), meals=meals, meal_start=meal_start or time(17),
               meal_end=meal_end or time(18), meal_min=int(meal_min), meal_target=int(meal_target),
               timezone=timezone, show_team_first_names=show_names, reminder_hours=int(reminder_hours),
-              email_sign_in=email_sign_in)
+              email_sign_in=email_sign_in, volunteer_page_text=page_text.strip(),
+              applicant_retention_days=int(retention_days), shadow_shifts_needed=int(shadow_shifts),
+              kiosk_trained_by=kiosk_trained_by)
 
 problems = new.problems()
 for problem in problems:

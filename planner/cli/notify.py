@@ -5,7 +5,8 @@ sends at a time; when the app's sender holds it, this run does nothing (the
 app sends). Otherwise it queues plan notices for every upcoming week and the
 reminders due (the center's "hours before a shift"), then sends everything
 pending. Queueing is committed before sending, so nothing is lost when the
-SMTP server is down; the next run retries. Exit codes: 0 all sent (or the
+SMTP server is down; the next run retries. It also erases the applicants
+whose retention time is up. Exit codes: 0 all sent (or the
 app's sender is on duty), 2 email is not configured (messages stay queued),
 3 some messages failed.
 """
@@ -27,9 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def send_reminders_cmd(args: argparse.Namespace) -> int:
     from planner.core.errors import NotifyError
-    from planner.services import maintenance, notify, outbox, sender
+    from planner.services import maintenance, notify, outbox, retention, sender
 
     maintenance.upgrade()
+    erased = retention.erase_due()
+    if erased:
+        print(f"erased {erased} applicants whose retention time was up", file=sys.stderr)
     holder = sender.holder_name("cron")
     try:
         done = notify.run_round(holder, now_local=args.now)

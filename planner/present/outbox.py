@@ -16,7 +16,7 @@ from planner.core.labels import plural
 from planner.store.notifications import Notification
 
 KIND_LABELS = {"publish": "Shifts published", "change": "Shifts changed", "cancel": "No longer on a shift",
-               "reminder": "Reminder"}
+               "reminder": "Reminder", "applied": "Sign-up confirmation"}
 
 
 def told_sentence(emailed: int, no_email: int) -> str:
@@ -36,11 +36,13 @@ def call_table(people: Iterable[tuple[str, str]]) -> pd.DataFrame:
 
 
 def recipient(message: Notification, names: Mapping[str, str]) -> str:
-    return names.get(message.volunteer) or f"Erased volunteer {message.volunteer_id}"
+    if message.applicant_id is not None:
+        return names.get(message.recipient) or "Erased applicant"
+    return names.get(message.recipient) or f"Erased volunteer {message.volunteer_id}"
 
 
 def erased(message: Notification, names: Mapping[str, str]) -> bool:
-    return message.volunteer not in names
+    return message.recipient not in names
 
 
 def status_label(message: Notification) -> str:

@@ -31,7 +31,7 @@ from planner.core.errors import NotifyError
 from planner.services import outbox
 from planner.services.mail import SmtpSettings, build_email, connect, smtp_settings
 from planner.services.notices import Message, plan_messages, reminder_messages
-from planner.store import audit, leases, notifications, plans, roster
+from planner.store import applicants, audit, leases, notifications, plans, roster
 from planner.store.db import Session, after_commit, session
 from planner.store.notifications import Notification
 from planner.store.settings import load_settings
@@ -207,7 +207,8 @@ def send_pending(holder: str, settings: SmtpSettings | None = None,
 
     with session(readonly=True) as db:
         todo = notifications.pending(db, clock())
-        addresses = roster.emails(db, {t.volunteer_id for t in todo})
+        addresses = roster.emails(db, {t.volunteer_id for t in todo if t.volunteer_id is not None})
+        to_applicants = applicants.emails(db, {t.applicant_id for t in todo if t.applicant_id is not None})
     if not todo or not _holds(holder):
         return SendReport()
     try:
@@ -228,7 +229,8 @@ def send_pending(holder: str, settings: SmtpSettings | None = None,
             with session(readonly=True) as db:
                 if not notifications.is_pending(db, item.id):
                     continue  # sent, or retried and sent, meanwhile
-            to = addresses.get(item.volunteer_id, "")
+            to = (to_applicants.get(item.applicant_id, "") if item.applicant_id is not None
+                  else addresses.get(item.volunteer_id or 0, ""))
             if not to:
                 _mark(item, "no email address (erased or removed)", clock(), give_up=True)
                 failed += 1

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from planner.core.domain import volunteer_key
 from planner.store.models import NotificationRow
 
-# `invite` and `signin` carry a one-time link (see `planner.services.keys.link_token`).
-KINDS = ("publish", "change", "cancel", "reminder", "invite", "signin")
+# `invite` and `signin` carry a one-time link (see `planner.services.keys.link_token`); `applied` goes to
+# an applicant (the public sign-up's confirmation), every other kind to a volunteer.
+KINDS = ("publish", "change", "cancel", "reminder", "invite", "signin", "applied")
 # After this many failed attempts a message stays `failed` (and listed) but is no longer retried.
 MAX_ATTEMPTS = 10
 # A failed message waits before its next try: 1 minute after the first failure, doubling, so the last try
@@ -34,7 +35,7 @@ def pause_after(attempts: int) -> timedelta:
 class Notification:
     id: int
     key: str
-    volunteer: str  # volunteer key, `v07`
+    volunteer: str  # volunteer key, `v07`; empty for a message to an applicant
     kind: str
     week_start: date | None
     plan_version: int | None
@@ -47,10 +48,16 @@ class Notification:
     created_at: datetime
     last_attempt_at: datetime | None
     sent_at: datetime | None
+    applicant_id: int | None = None
 
     @property
-    def volunteer_id(self) -> int:
-        return int(self.volunteer[1:])
+    def volunteer_id(self) -> int | None:
+        return int(self.volunteer[1:]) if self.volunteer else None
+
+    @property
+    def recipient(self) -> str:
+        """Whom it is for, as the Outbox's names are keyed: `v07`, or `applicant 12`."""
+        return self.volunteer or f"applicant {self.applicant_id}"
 
     @property
     def gave_up(self) -> bool:
@@ -59,21 +66,25 @@ class Notification:
 
 
 def _notification(row: NotificationRow) -> Notification:
-    return Notification(row.id, row.key, volunteer_key(row.volunteer_id), row.kind, row.week_start,
-                        row.plan_version, row.subject, row.body, row.ics, row.status, row.attempts,
-                        row.last_error, row.created_at, row.last_attempt_at, row.sent_at)
+    volunteer = "" if row.volunteer_id is None else volunteer_key(row.volunteer_id)
+    return Notification(row.id, row.key, volunteer, row.kind, row.week_start, row.plan_version, row.subject,
+                        row.body, row.ics, row.status, row.attempts, row.last_error, row.created_at,
+                        row.last_attempt_at, row.sent_at, row.applicant_id)
 
 
-def queue(db: Session, *, key: str, volunteer_id: int, kind: str, subject: str, body: str, ics: str,
-          week_start: date | None = None, plan_version: int | None = None) -> bool:
-    """Queue a message unless its key was queued before; True when it is new."""
+def queue(db: Session, *, key: str, volunteer_id: int | None, kind: str, subject: str, body: str, ics: str,
+          week_start: date | None = None, plan_version: int | None = None,
+          applicant_id: int | None = None) -> bool:
+    """Queue a message to a volunteer or an applicant unless its key was queued before; True when new."""
     if kind not in KINDS:
         raise ValueError(f'kind: "{kind}" is not one of {", ".join(KINDS)}')
+    if (volunteer_id is None) == (applicant_id is None):
+        raise ValueError("a message goes to one volunteer or one applicant")
     if db.scalar(select(NotificationRow.id).where(NotificationRow.key == key)) is not None:
         return False
-    db.add(NotificationRow(key=key[:200], volunteer_id=volunteer_id, kind=kind, week_start=week_start,
-                           plan_version=plan_version, subject=subject[:200], body=body, ics=ics,
-                           status="queued", attempts=0))
+    db.add(NotificationRow(key=key[:200], volunteer_id=volunteer_id, applicant_id=applicant_id, kind=kind,
+                           week_start=week_start, plan_version=plan_version, subject=subject[:200], body=body,
+                           ics=ics, status="queued", attempts=0))
     db.flush()
     return True
 
