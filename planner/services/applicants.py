@@ -132,6 +132,8 @@ def advance(applicant_id: int, expected_stage: str, actor: str, base_url: str | 
     now = now or utcnow()
     with session() as db:
         found = applicants.locked(db, applicant_id)
+        if found.declined_at is not None:
+            raise ApplicantError(f"applicant {applicant_id}: declined; nothing was changed")
         target = to or found.next_stage
         if target is None or (to is not None and (to != "trained" or found.stage not in IN_TRAINING)):
             raise ApplicantError(f"applicant {applicant_id}: cannot move from {stage_label(found.stage)} to "

@@ -55,8 +55,8 @@ def lock_intake(db: Session) -> None:
 
 
 def applied_since(db: Session, since: datetime) -> int:
-    """Sign-ups stored since `since` (naive UTC), whatever became of them."""
-    return db.scalar(select(func.count()).select_from(ApplicantRow).where(ApplicantRow.applied_at >= since)) \
+    """Sign-ups stored after `since` (naive UTC), whatever became of them."""
+    return db.scalar(select(func.count()).select_from(ApplicantRow).where(ApplicantRow.applied_at > since)) \
         or 0
 
 
