@@ -66,7 +66,8 @@ if ready:
         with st.container(border=True, key=f"ready_{e.applicant.id}"):
             st.markdown(md_escape(shown.ready_sentence(e.name, e.shadow_shifts or 0,
                                                        data.settings.shadow_shifts_needed)))
-            if st.button(f"Mark {e.name} trained", type="primary", key=f"train_{e.applicant.id}"):
+            if st.button(f"Mark {e.name} trained", type="primary",
+                         key=f"train_{e.applicant.id}_{e.applicant.stage}"):
                 _move(e, to="trained")
 
 if not entries:
@@ -90,13 +91,15 @@ for stage in STAGES:
                 middle.caption(f"{plural(e.shadow_shifts, 'shift')} beside trained volunteers so far "
                                f"({data.settings.shadow_shifts_needed} asked for).")
             label = shown.next_label(applicant)
-            if label and right.button(label, key=f"next_{applicant.id}", width="stretch"):
+            # The stage is in each key: a click that reaches the server after the applicant moved on (a double
+            # click, another coordinator) finds no such button and does nothing.
+            if label and right.button(label, key=f"next_{applicant.id}_{stage}", width="stretch"):
                 _move(e)
             if shown.can_decline(applicant):
                 with right.popover("Decline", width="stretch"):
                     st.caption(f"Declined applicants are erased after "
                                f"{data.settings.applicant_retention_days} days; only a count stays.")
-                    if st.button("Decline for good", key=f"decline_{applicant.id}"):
+                    if st.button("Decline for good", key=f"decline_{applicant.id}_{stage}"):
                         _decline(e)
 
 declined = [e for e in entries if e.applicant.declined_at is not None]

@@ -32,6 +32,9 @@ st.caption(shown.NOT_ASKED)
 
 if st.session_state.get(DONE_KEY):
     st.success(shown.THANKS)
+    if st.button("Sign up someone else", key="volunteer_another"):  # a friend beside them (a few an hour)
+        st.session_state.pop(DONE_KEY, None)
+        st.rerun()
     st.stop()
 
 st.html(f"<style>.st-key-{HONEYPOT} {{ display: none; }}</style>")

@@ -105,10 +105,11 @@ class SlotChoice:
 
 
 def slot_choices(settings: CenterSettings) -> dict[int, list[SlotChoice]]:
-    """Every weekday (open now, and the days the center might open) with the day's shifts and dinner."""
+    """Every weekday with the day's shifts and dinner: the center's open days first, then those it might."""
     periods = settings.periods()
+    days = sorted(range(7), key=lambda d: (d not in settings.open_weekdays, d))
     return {day: [SlotChoice(day, start, end, "meal" if period == "Dinner" else "shift", period)
-                  for period, (start, end) in periods.items()] for day in range(7)}
+                  for period, (start, end) in periods.items()] for day in days}
 
 
 def day_caption(weekday: int, settings: CenterSettings) -> str:
