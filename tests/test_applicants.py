@@ -98,9 +98,9 @@ def test_a_good_form_reads_by_the_roster_rules():
                                    offer="both", chosen=THURSDAY + DINNERS[:1]))
     assert (read.name, read.email, read.phone) == ("Zoë K.", "ana@example.org", "+1 (816) 555-0100")
     assert (read.wants_shifts, read.wants_meals) == (True, True)
-    assert read.availability == (WeeklyWindow(0, clock_time(17), clock_time(18)),
-                                 WeeklyWindow(3, clock_time(9), clock_time(13)),
-                                 WeeklyWindow(3, clock_time(13), clock_time(17)))
+    assert read.availability == (WeeklyWindow(3, clock_time(9), clock_time(13)),
+                                 WeeklyWindow(3, clock_time(13), clock_time(17)),
+                                 WeeklyWindow(4, clock_time(17), clock_time(18)))  # Friday's dinner
     # Dinner times ticked by someone who offers shifts only are not kept.
     shifts_only = read_application(**form(chosen=THURSDAY + DINNERS))
     assert shifts_only.availability == tuple(c.window for c in THURSDAY)

@@ -7,7 +7,6 @@ to mark them trained, and one click does."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -22,8 +21,6 @@ from planner.services import invitations
 from planner.store import applicants, attendance, db, plans
 from planner.store.models import ApplicantRow
 from planner.store.roster import list_volunteers
-from tests.fixtures.browser import StreamlitServer, run_streamlit
-from tests.fixtures.smtp import SmtpServer, free_port, smtp_env
 from tests.test_browser_signin import APP, log_in
 from tests.test_invitations import text_of
 
@@ -31,19 +28,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TIMEOUT = 30_000
 NAME, EMAIL = "Noor Haddad", "noor.haddad@example.org"
-
-
-@pytest.fixture(scope="module")
-def smtp_server() -> Iterator[SmtpServer]:
-    server = SmtpServer(free_port()).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def mail_server(smtp_server: SmtpServer) -> Iterator[StreamlitServer]:
-    with run_streamlit({**smtp_env(smtp_server.port), "PLANNER_PUBLIC_URL": ""}) as server:
-        yield server
 
 
 def _fresh(browser: Browser, **options: object) -> Page:

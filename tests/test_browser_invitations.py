@@ -5,7 +5,6 @@ reload until Logout; the used link is refused."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -13,29 +12,12 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from planner.services import sessions
 from planner.store import accounts, db
 from planner.store.roster import list_volunteers
-from tests.fixtures.browser import StreamlitServer, run_streamlit
-from tests.fixtures.smtp import SmtpServer, free_port, smtp_env
 from tests.test_browser_signin import APP, log_in
 from tests.test_invitations import text_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TIMEOUT = 30_000
-
-
-@pytest.fixture(scope="module")
-def smtp_server() -> Iterator[SmtpServer]:
-    server = SmtpServer(free_port()).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def mail_server(smtp_server: SmtpServer) -> Iterator[StreamlitServer]:
-    """The app with email pointed at the local SMTP server and no PLANNER_PUBLIC_URL (links use the
-    address the coordinator's browser shows)."""
-    with run_streamlit({**smtp_env(smtp_server.port), "PLANNER_PUBLIC_URL": ""}) as server:
-        yield server
 
 
 def _fresh(browser: Browser) -> tuple[BrowserContext, Page]:

@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from planner.core.applicants import STAGES, stage_label
+from planner.core.applicants import STAGES, Entry, stage_label
 from planner.core.errors import PlannerError
 from planner.core.labels import plural
 from planner.present import applicants as shown
 from planner.present.text import md_escape
 from planner.services import applicants, audit
-from planner.services.applicants import Entry
 from planner.ui import flash, session
 from planner.ui.session import require_role
 

@@ -76,6 +76,21 @@ class Applicant:
                 for (stage, start), end in zip(reached, ends, strict=True)]
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One applicant as the coordinator's page shows them: the roster's details once they are on it."""
+
+    applicant: Applicant
+    name: str
+    email: str | None
+    phone: str | None
+    does_shifts: bool
+    does_meals: bool
+    availability: tuple[WeeklyWindow, ...]
+    shadow_shifts: int | None = None  # for cleared and shadowing applicants
+    ready: bool = False  # reached the center's shadow shifts: ask to mark them trained
+
+
 def stage_label(stage: str) -> str:
     return STAGE_LABELS.get(stage, stage)
 

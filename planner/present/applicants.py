@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
 
 import pandas as pd
 
-from planner.core.applicants import BEFORE_ROSTER, STAGES, Applicant, stage_label
-from planner.core.domain import WeeklyWindow
+from planner.core.applicants import BEFORE_ROSTER, STAGES, Applicant, Entry, stage_label
 from planner.core.labels import plural
 
 THANKS = ("Thank you for offering your time! The coordinator will contact you within a few days. If you gave "
@@ -62,24 +60,11 @@ def next_label(applicant: Applicant) -> str | None:
     return f"Move to {stage_label(target)}"
 
 
-class EntryLike(Protocol):
-    """An applicant as the coordinator's page shows them (`services.applicants.Entry`)."""
-
-    applicant: Applicant
-    name: str
-    email: str | None
-    phone: str | None
-    does_shifts: bool
-    does_meals: bool
-    availability: tuple[WeeklyWindow, ...]
-    shadow_shifts: int | None
-
-
 PIPELINE_COLUMNS = ["Name", "Email", "Phone", "Offers", "Can come", "Stage", "In this stage",
                     "Time per stage", "Shadow shifts"]
 
 
-def pipeline_table(entries: Iterable[EntryLike], now: datetime) -> pd.DataFrame:
+def pipeline_table(entries: Iterable[Entry], now: datetime) -> pd.DataFrame:
     """One row per applicant, with contacts: coordinators only."""
     out = []
     for e in entries:

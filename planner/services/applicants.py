@@ -17,33 +17,19 @@ from datetime import date, datetime
 from planner.core.applicants import (
     IN_TRAINING,
     Applicant,
+    Entry,
     as_volunteer,
     shadow_shifts,
     stage_label,
 )
 from planner.core.clock import to_local, utcnow
-from planner.core.domain import CenterSettings, VolunteerRecord, WeeklyWindow, monday_of, volunteer_key
+from planner.core.domain import CenterSettings, VolunteerRecord, monday_of, volunteer_key
 from planner.core.errors import ApplicantError, PlannerError
 from planner.core.problem import Assignment
 from planner.services import invitations, retention
 from planner.store import applicants, attendance, plans, roster
 from planner.store.db import Session, session
 from planner.store.settings import load_settings
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One applicant as the coordinator's page shows them: the roster's details once they are on it."""
-
-    applicant: Applicant
-    name: str
-    email: str | None
-    phone: str | None
-    does_shifts: bool
-    does_meals: bool
-    availability: tuple[WeeklyWindow, ...]
-    shadow_shifts: int | None = None  # for cleared and shadowing applicants
-    ready: bool = False  # reached the center's shadow shifts: ask to mark them trained
 
 
 @dataclass(frozen=True)
