@@ -92,6 +92,14 @@ def test_the_public_page_asks_the_minimum_and_says_what_it_never_asks(demo_db):
                    for word in ("survivor", "history", "health", "trauma"))
 
 
+@pytest.mark.parametrize("username", ["coordinator", "leadership", "volunteer"])
+def test_the_public_page_is_the_same_form_for_anyone_and_shows_nobody_s_data(demo_db, username):
+    at = open_app(username, PUBLIC)
+    assert not at.exception, at.exception
+    assert [t.label for t in at.text_input][:3] == ["Your name", "Email", "Phone"]
+    assert not at.dataframe and "@" not in shown(at) and "Rina" not in shown(at)
+
+
 def test_bad_fields_are_each_named_and_nothing_is_stored(demo_db):
     before = _names()
     at = _fill(_public(), name="", email="not-an-email", offer="", days=(), consent=False)
