@@ -321,3 +321,15 @@ def test_the_kiosk_asks_a_trainee_who_is_training_them(demo_db):
     with db.session(readonly=True) as s:
         rows = {a.volunteer: a for a in attendance.list_attendance(s, today, today)}
     assert rows[trainee.key].trained_by == mentor.key
+
+
+def test_the_plan_page_reports_the_trainee_goal_like_the_other_soft_goals(demo_db):
+    tess = _id("Tess O.")  # free on Saturday afternoons, among others
+    pipeline.advance(tess, "contacted", "coordinator")
+    pipeline.advance(tess, "check_requested", "coordinator")
+    at = open_app("coordinator", "pages/coordinator/plan_week.py", timeout=120)
+    at.button(key="plan_button").click()
+    at.run()
+    assert not at.exception, at.exception
+    lines = [unescape(line[2:]) for m in at.markdown for line in m.value.splitlines()]
+    assert "Shifts not given to trainees: 0." in lines

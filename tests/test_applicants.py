@@ -424,3 +424,22 @@ def test_pipeline_counts_by_day_leave_out_declined_trained_and_other_days(url):
                                                         "Thursday": {"contacted": 1, "new": 1}}
     moved = replace(CENTER, open_weekdays=(5, 6))
     assert leadership.pipeline(moved, week, [4]) == {"Friday": {"new": 2}}
+
+
+def test_the_app_s_background_sender_erases_the_applicants_whose_time_is_up(url):
+    """Without anyone opening the Applicants page: the sender's round does it, in every app process."""
+    from planner.services import sender
+
+    with db.session() as s:
+        save_settings(s, CenterSettings(applicant_retention_days=30))
+    old = signup.sign_up(**form(), clock=lambda: utcnow() - timedelta(days=31)).applicant_id
+    running = sender.Sender(30).start()
+    try:
+        deadline = time.monotonic() + 20
+        while _applicants() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        running.stop()
+    assert _applicants() == []
+    with db.session(readonly=True) as s:
+        assert [e.target for e in audit.recent(s, action="applicant erased")] == [f"applicant {old}"]
