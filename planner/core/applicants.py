@@ -150,13 +150,13 @@ def read_application(name: object, email: object, phone: object, offer: object,
     """The form's fields read by the roster's rules; ApplicantError with one placed message per problem."""
     record, found = read_record({"name": name, "email": email, "phone": phone})
     problems = [f"{place}: {text}" for place, text in found]
-    if record.phone and not problems_in("phone", problems):
+    if record.phone and not _problems_in("phone", problems):
         digits = sum(c.isdigit() for c in record.phone)
         if not _PHONE.fullmatch(record.phone) or not 7 <= digits <= 15:
             problems.append(f'phone: "{record.phone}" is not a phone number (7 to 15 digits; spaces, + - ( ) '
                             "allowed)")
-    if not record.email and not record.phone and not problems_in("email", problems) \
-            and not problems_in("phone", problems):
+    if not record.email and not record.phone and not _problems_in("email", problems) \
+            and not _problems_in("phone", problems):
         problems.append("email or phone: give at least one, so the coordinator can reach you")
     wants = OFFERS.get(str(offer))
     if wants is None:
@@ -175,7 +175,7 @@ def read_application(name: object, email: object, phone: object, offer: object,
     return Application(record.name, record.email, record.phone, wants[0], wants[1], windows)
 
 
-def problems_in(place: str, problems: Iterable[str]) -> bool:
+def _problems_in(place: str, problems: Iterable[str]) -> bool:
     return any(p.startswith(place + ":") for p in problems)
 
 

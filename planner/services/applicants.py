@@ -25,6 +25,7 @@ from planner.core.applicants import (
 from planner.core.clock import to_local, utcnow
 from planner.core.domain import CenterSettings, VolunteerRecord, monday_of, volunteer_key
 from planner.core.errors import ApplicantError, PlannerError
+from planner.core.history import Attendance
 from planner.core.problem import Assignment
 from planner.services import invitations, retention
 from planner.store import applicants, attendance, plans, roster
@@ -41,7 +42,7 @@ class Pipeline:
 
 
 def _training_record(db: Session, since: date, settings: CenterSettings
-                     ) -> tuple[list[Assignment], set[str], list]:
+                     ) -> tuple[list[Assignment], set[str], list[Attendance]]:
     """Published assignments (latest version of each week), shift ids and attendance from `since` on."""
     planned: list[Assignment] = []
     shift_ids: set[str] = set()

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from planner.core.applicants import Application, SlotChoice, read_application
 from planner.core.clock import utcnow
@@ -28,9 +29,6 @@ from planner.store.settings import load_settings
 
 log = logging.getLogger(__name__)
 
-OUTCOMES = ("stored", "known", "honeypot")
-
-
 class SignUpLimited(ApplicantError):
     """Refused by a limit (this session's, or the page's per minute); nothing was stored."""
 
@@ -39,7 +37,7 @@ class SignUpLimited(ApplicantError):
 class SignUp:
     """What became of a sign-up; the page shows the same answer for every outcome."""
 
-    outcome: str  # one of OUTCOMES
+    outcome: Literal["stored", "known", "honeypot"]
     applicant_id: int | None = None
 
 
