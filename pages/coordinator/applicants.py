@@ -82,7 +82,7 @@ for stage in STAGES:
         with st.container(border=True, key=f"applicant_{applicant.id}"):
             left, middle, right = st.columns([3, 2, 2], vertical_alignment="center")
             left.markdown(f"**{md_escape(e.name)}**: {md_escape(shown.offers(e.does_shifts, e.does_meals))}")
-            left.caption(md_escape(" · ".join(x for x in (e.email, e.phone) if x) or "no contact details"))
+            left.text(" · ".join(x for x in (e.email, e.phone) if x) or "no contact details")  # no links
             times = "; ".join(str(w) for w in e.availability)
             middle.caption(md_escape(f"In this stage {shown.duration(data.now - applicant.since)}. "
                                      f"Can come: {times or 'no times given'}."))

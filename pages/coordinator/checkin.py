@@ -35,7 +35,7 @@ if kiosk:
                 if st.button(md_escape(teacher.label), key=f"trainer_{teacher.volunteer}", width="stretch"):
                     try:
                         attendance.trained_by(trainee.slot.id, trainee.volunteer, teacher.volunteer)
-                        flash.later("checkin", "success", f"Thank you, {trainee.label}. Have a good shift!")
+                        flash.later("checkin", "success", f"Have a good shift, {trainee.label}!")
                     except PlannerError as err:
                         flash.later("checkin", "error", flash.refused("Not recorded", err))
                     st.session_state.pop(ASK_KEY, None)
