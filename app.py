@@ -3,8 +3,9 @@
 Routes with `st.navigation`. Every page is registered for every visitor (so a
 deep link always runs the page, whose role gate shows the sign-in or a
 refusal), but only the signed-in role's pages are visible in the menu. The
-public pages (`pages/public/`: joining by invitation, an emailed sign-in link, an offer's accept link)
-have no role gate and are never in the menu; each shows nothing without a
+public pages (`pages/public/`: joining by invitation, an emailed sign-in link,
+an offer's accept link, the center's "Volunteer with us" sign-up) have no role
+gate and are never in the menu; all but the sign-up show nothing without a
 working token.
 """
 
@@ -45,6 +46,8 @@ PAGES = (
              ("coordinator",)),
     PageSpec("pages/coordinator/gaps.py", "Gaps", "gaps", ":material/person_alert:", ("coordinator",)),
     PageSpec("pages/coordinator/roster.py", "Roster", "roster", ":material/group:", ("coordinator",)),
+    PageSpec("pages/coordinator/applicants.py", "Applicants", "applicants", ":material/person_add:",
+             ("coordinator",)),
     PageSpec("pages/coordinator/availability.py", "Availability", "volunteer-availability",
              ":material/event_available:", ("coordinator",)),
     PageSpec("pages/coordinator/settings.py", "Center settings", "settings", ":material/tune:",
@@ -62,11 +65,13 @@ PAGES = (
     PageSpec("pages/volunteer/availability.py", "My availability", "availability",
              ":material/event_available:", ("volunteer",)),
 )
-# Reached only by the links in invitations, sign-in emails and offers (and the join address on printed codes).
+# Reached by the links in invitations, sign-in emails and offers (and the join address on a printed code),
+# and by the center's shared sign-up link (`/volunteer`).
 PUBLIC_PAGES = (
     PageSpec("pages/public/join.py", "Join", "join", ":material/person_add:", ()),
     PageSpec("pages/public/sign_in_link.py", "Sign-in link", "sign-in-link", ":material/link:", ()),
     PageSpec("pages/public/offer.py", "Open place", "offer", ":material/volunteer_activism:", ()),
+    PageSpec("pages/public/volunteer.py", "Volunteer with us", "volunteer", ":material/diversity_1:", ()),
 )
 
 

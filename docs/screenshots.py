@@ -87,7 +87,10 @@ def main() -> int:
                 _log_in(lead, url, "leadership")
                 lead.get_by_role("button", name="Compute", exact=True).click()
                 expect(lead.get_by_role("heading", name="Opening more days together")).to_be_visible()
+                expect(lead.locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
+                expect(lead.locator("[data-testid='stDataFrame']").first).to_be_visible()
                 _settled(lead)
+                lead.wait_for_timeout(5000)  # the charts and tables draw a while after they appear
                 lead.screenshot(path=DOCS / "whatif.png", full_page=True)
 
                 phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
@@ -95,11 +98,23 @@ def main() -> int:
                 expect(phone.get_by_text("I can't make it").first).to_be_visible()
                 _settled(phone)
                 phone.screenshot(path=DOCS / "volunteer-phone.png", full_page=True)
+
+                # The public sign-up page as a newcomer's phone shows it, tall enough for the whole form.
+                newcomer = browser.new_page(viewport={"width": 390, "height": 1900})  # 390 px wide
+                newcomer.goto(f"{url}/volunteer")
+                expect(newcomer.get_by_role("button", name="Sign up")).to_be_visible()
+                newcomer.get_by_text("Volunteer on four-hour shifts").click()
+                for day in (4, 3):
+                    newcomer.locator(f".st-key-volunteer_day_{day}").get_by_role(
+                        "button", name="Morning 09:00-13:00").click()
+                _settled(newcomer)
+                newcomer.screenshot(path=DOCS / "volunteer-page-phone.png")
                 browser.close()
         finally:
             server.terminate()
             server.wait(timeout=20)
-    print("written: docs/screenshot.png, docs/whatif.png, docs/volunteer-phone.png")
+    print("written: docs/screenshot.png, docs/whatif.png, docs/volunteer-phone.png, "
+          "docs/volunteer-page-phone.png")
     return 0
 
 

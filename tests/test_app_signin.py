@@ -17,8 +17,10 @@ COORDINATOR_PAGES = pages("coordinator")
 VOLUNTEER_PAGES = pages("volunteer")
 LEADERSHIP_PAGES = pages("leadership")
 ALL_PAGES = COORDINATOR_PAGES + VOLUNTEER_PAGES + LEADERSHIP_PAGES
-# No role gate: reached by invitation and sign-in links; each shows nothing without a working token.
+# No role gate: reached by invitation and sign-in links, each showing nothing without a working token, and
+# the public sign-up page (tests/test_app_applicants.py).
 PUBLIC_PAGES = pages("public")
+TOKEN_PAGES = [p for p in PUBLIC_PAGES if p != "pages/public/volunteer.py"]
 # Who may open which pages (the what-if page is for leadership and coordinators alike).
 ALLOWED = {"coordinator": COORDINATOR_PAGES + LEADERSHIP_PAGES, "leadership": LEADERSHIP_PAGES,
            "volunteer": VOLUNTEER_PAGES}
@@ -176,11 +178,12 @@ def test_every_page_folder_is_a_role_or_public():
     """A new folder of pages must be added to the loops above, on purpose."""
     folders = {p.name for p in (ROOT / "pages").iterdir() if p.is_dir() and not p.name.startswith("__")}
     assert folders == {*ROLES, "public"}
-    assert PUBLIC_PAGES == ["pages/public/join.py", "pages/public/offer.py", "pages/public/sign_in_link.py"]
+    assert PUBLIC_PAGES == ["pages/public/join.py", "pages/public/offer.py", "pages/public/sign_in_link.py",
+                            "pages/public/volunteer.py"]
 
 
 @pytest.mark.parametrize("username", [None, *ROLES])
-@pytest.mark.parametrize("page", PUBLIC_PAGES)
+@pytest.mark.parametrize("page", TOKEN_PAGES)
 def test_public_pages_show_nothing_without_a_working_token(demo_db, username, page):
     at = open_app(username, page)
     assert not at.exception, page

@@ -1,4 +1,5 @@
-"""axe-core in Chromium: every page for every role, the volunteer at phone width, 0 serious or critical.
+"""axe-core in Chromium: every page for every role, the volunteer and the public sign-up page at phone width,
+0 serious or critical.
 
 axe-playwright-python bundles axe-core; it runs in the real page the server
 serves. Minor and moderate findings are reported in the test output, so they
@@ -19,8 +20,8 @@ DESK = {"width": 1280, "height": 900}
 # Each role's pages by their menu titles (app.py); the volunteer's are reached by the in-page buttons a
 # phone shows, since the menu folds away at 390 px.
 PAGES = {
-    "coordinator": ["Plan the week", "Gaps", "Roster", "Availability", "Center settings", "Imports/exports",
-                    "Audit log", "Check-in", "Reports", "What-if"],
+    "coordinator": ["Plan the week", "Gaps", "Roster", "Applicants", "Availability", "Center settings",
+                    "Imports/exports", "Audit log", "Check-in", "Reports", "What-if"],
     "leadership": ["What if we opened more days?"],
     "volunteer": ["My shifts", "My availability"],
 }
@@ -56,6 +57,16 @@ def test_every_page_for_every_role_has_no_serious_accessibility_problem(streamli
     page.wait_for_selector(APP)
     expect(page.get_by_label("Username", exact=True)).to_be_visible()
     _scan(page, "sign-in", findings)
+    context.close()
+    context = browser.new_context(viewport=PHONE)  # the public sign-up page, as a newcomer's phone opens it
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{streamlit_server.url}/volunteer")
+    expect(page.get_by_role("button", name="Sign up")).to_be_visible()
+    _scan(page, "public, Volunteer with us", findings)
+    page.get_by_role("button", name="Sign up").click()  # the form's messages
+    expect(page.get_by_text("Not sent yet")).to_be_visible()
+    _scan(page, "public, Volunteer with us (refused)", findings)
     context.close()
     for role, titles in PAGES.items():
         context = browser.new_context(viewport=PHONE if role == "volunteer" else DESK)

@@ -12,10 +12,11 @@ from planner.store.migrate import downgrade, migrate
 from planner.store.models import Base
 from planner.store.roster import list_volunteers
 
-TABLES = {"attendance", "audit_log", "availability_exceptions", "availability_windows", "cancellations",
-          "center_settings", "feed_tokens", "invitations", "leases", "notifications", "offer_recipients",
-          "offers", "pins", "plan_assignments", "plans", "preferences", "sessions", "sign_in_tokens",
-          "sms_choices", "standby", "users", "volunteers", "weeks"}
+TABLES = {"applicant_tallies", "applicant_windows", "applicants", "attendance", "audit_log",
+          "availability_exceptions", "availability_windows", "cancellations", "center_settings",
+          "feed_tokens", "invitations", "leases", "notifications", "offer_recipients", "offers", "pins",
+          "plan_assignments", "plans", "preferences", "sessions", "sign_in_tokens", "sms_choices", "standby",
+          "users", "volunteers", "weeks"}
 
 
 def _tables(url: str) -> set[str]:
@@ -115,3 +116,44 @@ def test_0008_notifications_take_texts_offers_and_alerts_and_keep_their_rows(db_
     assert {"offers", "offer_recipients", "standby", "sms_choices"}.isdisjoint(_tables(db_url))
     migrate(db_url)
     assert _tables(db_url) == TABLES
+
+
+def test_0009_keeps_messages_and_attendance_and_lets_messages_go_to_applicants(db_url: str) -> None:
+    """0009 rebuilds `notifications` (an optional volunteer, an applicant) and `attendance` (trained by) on
+    SQLite; their rows survive both ways, and a message goes to one volunteer or applicant, never both."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    migrate(db_url, "20261202_0008")
+    with session(db_url) as db:
+        db.execute(text("INSERT INTO volunteers (id, name, does_shifts, does_meals, trained, check_status, "
+                        "max_shifts, max_meals, active, created_at, updated_at, row_version) VALUES "
+                        "(1, 'Ana', true, false, false, 'none', 1, 0, true, '2026-12-01', '2026-12-01', 1)"))
+        db.execute(text("INSERT INTO weeks (id, start) VALUES (1, '2026-11-30')"))
+        db.execute(text("INSERT INTO attendance (week_id, slot, day, volunteer_id, no_show, created_at) "
+                        "VALUES (1, '2026-12-04-am', '2026-12-04', 1, false, '2026-12-04')"))
+        db.execute(text("INSERT INTO notifications (key, volunteer_id, kind, subject, body, ics, status, "
+                        "attempts, created_at) VALUES ('k1', 1, 'publish', 's', 'b', '', 'queued', 0, "
+                        "'2026-12-01')"))
+    migrate(db_url)
+    insert = text("INSERT INTO notifications (key, volunteer_id, applicant_id, kind, subject, body, ics, "
+                  "status, attempts, created_at) VALUES (:key, :v, :a, 'applied', 's', 'b', '', 'queued', 0, "
+                  "'2026-12-01')")
+    with session(db_url) as db:
+        db.execute(text("INSERT INTO applicants (id, name, wants_shifts, wants_meals, consent_at, stage, "
+                        "applied_at) VALUES (7, 'Bea', true, false, '2026-12-01', 'new', '2026-12-01')"))
+        db.execute(insert, {"key": "k2", "v": None, "a": 7})
+        kept = list(db.scalars(text("SELECT slot FROM attendance WHERE trained_by IS NULL")))
+        assert kept == ["2026-12-04-am"]
+    for both_or_neither in ({"key": "k3", "v": 1, "a": 7}, {"key": "k4", "v": None, "a": None}):
+        with pytest.raises(IntegrityError), session(db_url) as db:
+            db.execute(insert, both_or_neither)
+    with session(db_url) as db:
+        db.execute(text("DELETE FROM applicants WHERE id = 7"))  # erasing an applicant takes their messages
+        assert list(db.scalars(text("SELECT key FROM notifications ORDER BY key"))) == ["k1"]
+        db.execute(insert, {"key": "k5", "v": 1, "a": None})  # "we have your details", to a volunteer
+    downgrade(db_url, "20261202_0008")  # drops the applicants' kind of message with them
+    with session(db_url) as db:
+        assert list(db.scalars(text("SELECT key FROM notifications ORDER BY key"))) == ["k1"]
+        assert list(db.scalars(text("SELECT slot FROM attendance"))) == ["2026-12-04-am"]
+    assert "applicants" not in _tables(db_url)

@@ -12,6 +12,7 @@ from planner.ui import flash
 from planner.ui.session import KIOSK_KEY, enter_kiosk, leave_kiosk, require_role
 
 user = require_role("coordinator")
+ASK_KEY = "kiosk_ask_trained_by"  # (slot, trainee): the kiosk asks who is training them
 
 today = center_now(settings.load().timezone).date()
 kiosk = bool(st.session_state.get(KIOSK_KEY))
@@ -24,6 +25,24 @@ if kiosk:
     rows = shown.kiosk_rows(day.settings, today, day.on_duty, day.names, day.seen)
     if not rows:
         st.info("Nobody is on today's published plan. Names appear here on the days of a published week.")
+    asking = st.session_state.get(ASK_KEY)
+    trainee = next((r for r in rows if asking and (r.slot.id, r.volunteer) == tuple(asking)), None)
+    teachers = shown.trainers(rows, trainee.slot.id, trainee.volunteer, day.trained) if trainee else []
+    if trainee is not None and teachers:
+        with st.container(border=True, key="kiosk_trained_by"):
+            st.subheader(md_escape(f"{trainee.label}, who is training you today?"))
+            for teacher in teachers:
+                if st.button(md_escape(teacher.label), key=f"trainer_{teacher.volunteer}", width="stretch"):
+                    try:
+                        attendance.trained_by(trainee.slot.id, trainee.volunteer, teacher.volunteer)
+                        flash.later("checkin", "success", f"Have a good shift, {trainee.label}!")
+                    except PlannerError as err:
+                        flash.later("checkin", "error", flash.refused("Not recorded", err))
+                    st.session_state.pop(ASK_KEY, None)
+                    st.rerun()
+            if st.button("Not sure: skip", key="trainer_skip"):
+                st.session_state.pop(ASK_KEY, None)
+                st.rerun()
     heading = None
     for row in rows:
         if row.slot.id != heading:
@@ -38,6 +57,8 @@ if kiosk:
                 attendance.tap(row.slot.id, row.volunteer, action)
                 word = "Welcome" if action == "in" else "Thank you, see you soon"
                 flash.later("checkin", "success", f"{word}, {row.label}!")
+                if action == "in" and row.volunteer in day.trainees:
+                    st.session_state[ASK_KEY] = (row.slot.id, row.volunteer)
             except PlannerError as err:
                 flash.later("checkin", "error", flash.refused("Not recorded", err))
             st.rerun()

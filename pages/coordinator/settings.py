@@ -1,4 +1,4 @@
-"""Coordinator: open days, hours, shift length and staffing per shift and meal."""
+"""Coordinator: open days, hours, shift length and staffing per shift and meal; the public sign-up page."""
 
 from dataclasses import replace
 from datetime import date, time
@@ -6,7 +6,14 @@ from zoneinfo import available_timezones
 
 import streamlit as st
 
-from planner.core.domain import MAX_NOTICE_HOURS, MAX_REMINDER_HOURS, default_week
+from planner.core.domain import (
+    MAX_NOTICE_HOURS,
+    MAX_PAGE_TEXT,
+    MAX_REMINDER_HOURS,
+    MAX_RETENTION_DAYS,
+    MAX_SHADOW_SHIFTS,
+    default_week,
+)
 from planner.core.errors import PlannerError, StaleEdit
 from planner.core.labels import WEEKDAY_NAMES
 from planner.present.settings import needs_comparison
@@ -73,6 +80,22 @@ alert_email = st.text_input("Email the alert to", current.alert_email or "", max
 sms_show_center_name = st.toggle("Texts name the center", current.sms_show_center_name, key="sms_center_name",
                                  help="Off: texts say only the time and a link, as a phone may be shared.")
 
+st.header("Volunteer sign-up and training")
+page_text = st.text_area("Text of the public \"Volunteer with us\" page", current.volunteer_page_text,
+                         max_chars=MAX_PAGE_TEXT, key="volunteer_page_text",
+                         help="Shown as plain text under the center's name at /volunteer.")
+c1, c2 = st.columns(2)
+retention_days = c1.number_input("Erase declined or stalled applicants after (days)", 1, MAX_RETENTION_DAYS,
+                                 current.applicant_retention_days, key="applicant_retention_days",
+                                 help="Counted from the decline, or from their last step before the roster. "
+                                      "Only anonymous counts stay.")
+shadow_shifts = c2.number_input("Shifts beside trained volunteers before a trainee is trained", 1,
+                                MAX_SHADOW_SHIFTS, current.shadow_shifts_needed, key="shadow_shifts_needed",
+                                help="Counted from published plans and check-ins; then the Applicants page "
+                                     "asks you to mark them trained.")
+kiosk_trained_by = st.toggle("The check-in kiosk asks trainees who trained them", current.kiosk_trained_by,
+                             key="kiosk_trained_by")
+
 new = replace(current, name=name.strip() or current.name, place=place.strip(),
               open_weekdays=tuple(sorted(days)),
               opens=opens or time(9), closes=closes or time(17), shift_hours=int(shift_hours),
@@ -82,7 +105,9 @@ new = replace(current, name=name.strip() or current.name, place=place.strip(),
               timezone=timezone, show_team_first_names=show_names, reminder_hours=int(reminder_hours),
               email_sign_in=email_sign_in, auto_offer=auto_offer, claim_cutoff_hours=int(claim_cutoff_hours),
               short_alert_hours=int(short_alert_hours), alert_email=alert_email.strip() or None,
-              sms_show_center_name=sms_show_center_name)
+              sms_show_center_name=sms_show_center_name, volunteer_page_text=page_text.strip(),
+              applicant_retention_days=int(retention_days), shadow_shifts_needed=int(shadow_shifts),
+              kiosk_trained_by=kiosk_trained_by)
 
 problems = new.problems()
 for problem in problems:

@@ -9,6 +9,7 @@ from planner.core.domain import default_week
 from planner.core.errors import PlannerError
 from planner.core.labels import WEEKDAY_NAMES, day_label
 from planner.present import leadership as shown
+from planner.present.applicants import COUNTED_IN_NOTE, ON_ROSTER_NOTE
 from planner.present.reports import buffer_percent
 from planner.present.text import csv_bytes, md_escape
 from planner.services import leadership, reports, settings
@@ -19,6 +20,8 @@ require_role("leadership", "coordinator")
 
 RESULT_KEY = "whatif_results"
 LEVEL_KEY = "whatif_results_level"
+PIPELINE_KEY = "whatif_results_pipeline"  # applicants free per candidate day, by stage: counts only
+COUNTED_IN_KEY = "whatif_results_counted_in"
 log = logging.getLogger(__name__)
 
 st.title("What if we opened more days?")
@@ -51,6 +54,9 @@ with st.form("whatif_form"):
     available = st.radio("Recruits are available", ["candidate", "any"], horizontal=True,
                          format_func={"candidate": "only on the new day", "any": "on any day we open"}.get,
                          key="recruit_available")
+    counted_in = st.checkbox("Count the applicants in, as if they had all joined", key="whatif_applicants",
+                             help="Everyone who signed up and is not on the roster yet, as an untrained "
+                                  "volunteer with the times they gave.")
     submitted = st.form_submit_button("Compute", type="primary")
 
 if submitted:
@@ -63,7 +69,9 @@ if submitted:
             st.session_state[RESULT_KEY] = leadership.ask(
                 center, week, days, max_shifts=int(max_shifts), max_meals=int(max_meals),
                 available=str(available), buffer_rate=int(buffer) / 100, level=str(level),
-                progress=lambda done, text: progress.progress(done, text=text))
+                progress=lambda done, text: progress.progress(done, text=text), with_applicants=counted_in)
+            st.session_state[PIPELINE_KEY] = leadership.pipeline(center, week, days)
+            st.session_state[COUNTED_IN_KEY] = counted_in
         except PlannerError as err:
             flash.say("error", flash.refused("This week cannot be computed", err))
         except Exception:  # a traceback in the UI is a bug: log it, say it plainly
@@ -78,8 +86,10 @@ if study is not None:
     meal = shown.meal_of(study)
     st.header(f"Recruits needed (based on the week of {day_label(week)})")
     st.caption(shown.staffing_assumption(study, st.session_state.get(LEVEL_KEY, "minimum")))
-    for sentence in shown.day_sentences(study) + shown.nobody_free_sentences(study):
+    for sentence in shown.day_sentences(study, st.session_state.get(PIPELINE_KEY)) + \
+            shown.nobody_free_sentences(study):
         st.markdown("- " + md_escape(sentence))
+    st.caption(COUNTED_IN_NOTE if st.session_state.get(COUNTED_IN_KEY) else ON_ROSTER_NOTE)
     table = shown.study_days_table(study)
     certainty = {shown.CERTAINTY: st.column_config.TextColumn(shown.CERTAINTY, help=shown.CERTAINTY_HELP)}
     st.altair_chart(shown.needs_chart(table, "Day", meal), key="whatif_chart")

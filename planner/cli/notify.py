@@ -7,8 +7,9 @@ reminders due (the center's "hours before a shift"), then sends everything
 pending (emails, and texts when they are set up), after the offers' sweep
 (expiries, the next wave, alerts, automatic offers). Queueing is committed
 before sending, so nothing is lost when the SMTP server is down; the next run
-retries. Exit codes: 0 all sent (or the app's sender is on duty), 2 email is
-not configured (messages stay queued), 3 some messages failed.
+retries. It also erases the applicants whose retention time is up. Exit codes:
+0 all sent (or the app's sender is on duty), 2 email is not configured
+(messages stay queued), 3 some messages failed.
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def send_reminders_cmd(args: argparse.Namespace) -> int:
     from planner.core.errors import NotifyError
-    from planner.services import maintenance, notify, offers, outbox, sender
+    from planner.services import maintenance, notify, offers, outbox, retention, sender
 
     maintenance.upgrade()
+    erased = retention.erase_due()
+    if erased:
+        print(f"erased {erased} applicants whose retention time was up", file=sys.stderr)
     holder = sender.holder_name("cron")
     try:
         if notify.holds(holder):

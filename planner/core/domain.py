@@ -23,6 +23,13 @@ ROLES = ("coordinator", "leadership", "volunteer")
 MAX_REMINDER_HOURS = 168
 # The "I can't make it" cut-off and the short-slot alert look at most a week ahead.
 MAX_NOTICE_HOURS = 168
+# The public sign-up page's text, the center's own call until the coordinator writes another.
+DEFAULT_VOLUNTEER_TEXT = ("Sign up for a four-hour shift to volunteer with the women we welcome, or to "
+                          "provide dinner. On-the-job training is provided and background checks are "
+                          "required.")
+MAX_PAGE_TEXT = 1000
+MAX_RETENTION_DAYS = 730
+MAX_SHADOW_SHIFTS = 20
 EXCEPTION_KINDS = ("off", "extra")
 
 ExceptionKind = Literal["off", "extra"]
@@ -118,6 +125,14 @@ class CenterSettings:
     alert_email: str | None = None
     # Texts say nothing about the center unless this is on: phones may be shared.
     sms_show_center_name: bool = False
+    # Issue 17: the public "Volunteer with us" page, the applicants pipeline, on-the-job training.
+    volunteer_page_text: str = DEFAULT_VOLUNTEER_TEXT
+    # A declined or stale applicant (and a trained one's pipeline record) is erased this many days on.
+    applicant_retention_days: int = 60
+    # Shifts beside trained volunteers before the coordinator is asked to mark a trainee trained.
+    shadow_shifts_needed: int = 3
+    # The check-in kiosk asks a trainee who trained them.
+    kiosk_trained_by: bool = False
 
     @property
     def show_first_names(self) -> bool:
@@ -151,6 +166,14 @@ class CenterSettings:
         if self.alert_email and (len(self.alert_email) > 254
                                  or not EMAIL.fullmatch(self.alert_email)):
             out.append(f'alert_email: "{self.alert_email}" is not an email address')
+        if len(self.volunteer_page_text) > MAX_PAGE_TEXT:
+            out.append(f"volunteer_page_text: longer than {MAX_PAGE_TEXT} characters")
+        if not 1 <= self.applicant_retention_days <= MAX_RETENTION_DAYS:
+            out.append(f"applicant_retention_days: {self.applicant_retention_days} is not a whole number "
+                       f"from 1 to {MAX_RETENTION_DAYS}")
+        if not 1 <= self.shadow_shifts_needed <= MAX_SHADOW_SHIFTS:
+            out.append(f"shadow_shifts_needed: {self.shadow_shifts_needed} is not a whole number from 1 to "
+                       f"{MAX_SHADOW_SHIFTS}")
         return out
 
     def shift_times(self) -> list[tuple[time, time]]:

@@ -57,6 +57,10 @@ class InvitationError(PlannerError):
     """A wrong, used, replaced or expired invitation, code or sign-in link; nothing was changed."""
 
 
+class ApplicantError(PlannerError):
+    """A refused sign-up on the public page, or a refused move of an applicant; nothing was changed."""
+
+
 class ConfigError(PlannerError):
     """A deployment setting (environment or secrets.toml) that cannot be used; the message names it."""
 

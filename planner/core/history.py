@@ -23,6 +23,7 @@ class Attendance:
     no_show: bool = False
     corrected_by: str | None = None
     corrected_at: datetime | None = None
+    trained_by: str | None = None  # volunteer key of who trained this trainee on the slot (the kiosk asks)
 
     @property
     def state(self) -> str:

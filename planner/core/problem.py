@@ -74,6 +74,8 @@ class Volunteer:
     max_meals: int = 0
     available: tuple[Window, ...] = ()
     prefers: frozenset[str] = frozenset()
+    # A trainee the center's pipeline waits on: plans prefer to give them shifts (a soft goal; default off).
+    in_training: bool = False
 
     def cap(self, kind: str) -> int:
         return self.max_shifts if kind == "shift" else self.max_meals
@@ -300,6 +302,7 @@ def _read_volunteer(r: _Reader, raw: Any, place: str) -> Volunteer | None:
         r.fail(f"{place}.name", "must be a text")
         name = ""
     trained = r.flag(data, "trained", place, default=False)
+    in_training = r.flag(data, "in_training", place, default=False)
     check = BackgroundCheck()
     raw_check = data.get("background_check")
     if raw_check is not None:
@@ -335,7 +338,7 @@ def _read_volunteer(r: _Reader, raw: Any, place: str) -> Volunteer | None:
     if vid is None or max_shifts is None or max_meals is None:
         return None
     return Volunteer(vid, name, trained, check, frozenset(does), max_shifts, max_meals,
-                     tuple(windows), frozenset(prefers))
+                     tuple(windows), frozenset(prefers), in_training)
 
 
 def _read_assignments(r: _Reader, raw: Any, place: str) -> list[tuple[int, Assignment]]:
@@ -446,10 +449,13 @@ def volunteer_to_json(vol: Volunteer) -> dict[str, Any]:
     check: dict[str, Any] = {"status": vol.background_check.status}
     if vol.background_check.expires is not None:
         check["expires"] = vol.background_check.expires.isoformat()
-    return {"id": vol.id, "name": vol.name, "trained": vol.trained, "background_check": check,
-            "does": sorted(vol.does), "max_shifts": vol.max_shifts, "max_meals": vol.max_meals,
-            "available": [{"start": _moment(w.start), "end": _moment(w.end)} for w in vol.available],
-            "prefers": sorted(vol.prefers)}
+    doc = {"id": vol.id, "name": vol.name, "trained": vol.trained, "background_check": check,
+           "does": sorted(vol.does), "max_shifts": vol.max_shifts, "max_meals": vol.max_meals,
+           "available": [{"start": _moment(w.start), "end": _moment(w.end)} for w in vol.available],
+           "prefers": sorted(vol.prefers)}
+    if vol.in_training:  # written only when set, so documents without trainees stay as they were
+        doc["in_training"] = True
+    return doc
 
 
 def problem_to_json(problem: Problem) -> dict[str, Any]:

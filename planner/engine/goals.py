@@ -110,12 +110,31 @@ def consecutive_days_not_asked_for(m: PlanModel) -> Expr:
     return expr
 
 
+def shifts_not_given_to_trainees(m: PlanModel) -> Expr:
+    """Each shift a trainee the pipeline waits on (`in_training`) could take and is not given counts once.
+
+    Up to their weekly cap and the shifts they could take at all; rule 4 keeps
+    each of them beside a trained volunteer, so these shifts are their training.
+    """
+    expr = Expr()
+    for vid, slots in m.by_volunteer.items():
+        vol = m.problem.volunteer(vid)
+        shifts = [s for s in slots if s.kind == "shift"]
+        if not vol.in_training or vol.trained or not shifts:
+            continue
+        expr.constant += min(vol.max_shifts, len(shifts))
+        for slot in shifts:
+            expr.add(m.x[vid, slot.id], -1)
+    return expr
+
+
 def soft_goals(m: PlanModel) -> list[SoftGoal]:
     goals = [
         SoftGoal("changes from the published plan", 4, changes_from_published_plan(m)),
         SoftGoal("preferred slots not given", 2, preferred_slots_not_given(m)),
         SoftGoal("most shifts for one person", 2, most_shifts_for_one_person(m)),
         SoftGoal("consecutive days not asked for", 1, consecutive_days_not_asked_for(m)),
+        SoftGoal("shifts not given to trainees", 3, shifts_not_given_to_trainees(m)),
     ]
     return [g for g in goals if g.expr.terms]
 

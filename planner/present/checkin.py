@@ -7,7 +7,7 @@ UTC and shown and entered in the center's time zone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -66,6 +66,12 @@ def kiosk_rows(settings: CenterSettings, day: date, on_duty: Sequence[Assignment
                              clock(seen.checked_in_at if seen else None, settings.timezone),
                              clock(seen.checked_out_at if seen else None, settings.timezone)))
     return sorted(rows, key=lambda r: (r.slot.start, r.slot.id, r.label.casefold(), r.volunteer))
+
+
+def trainers(rows: Sequence[KioskRow], slot_id: str, trainee: str, trained: Collection[str]
+             ) -> list[KioskRow]:
+    """Whom a trainee may name as training them: the trained people on their slot today."""
+    return [r for r in rows if r.slot.id == slot_id and r.volunteer != trainee and r.volunteer in trained]
 
 
 def button_label(row: KioskRow) -> str:

@@ -8,7 +8,7 @@ Texts are plain; the page escapes them before any Markdown widget.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 import pandas as pd
@@ -17,6 +17,7 @@ from planner.core.labels import day_label, percent, period_name, plural, slot_ti
 from planner.core.problem import Problem, Slot
 from planner.core.validate import eligible
 from planner.engine.whatif import CandidateAnswer, Fragility, LadderStep, Study
+from planner.present.applicants import pipeline_sentence
 
 NOT_PROVEN = "best found in the time allowed, not proven to be the fewest"
 
@@ -222,9 +223,14 @@ def study_ladder_table(study: Study) -> pd.DataFrame:
     return ladder_table(study.steps, study.open_now, study.buffered_steps, study.rate, meal_of(study))
 
 
-def day_sentences(study: Study) -> list[str]:
+def day_sentences(study: Study, pipeline: Mapping[str, Mapping[str, int]] | None = None) -> list[str]:
+    """One line per candidate day; with `pipeline` (stage counts per day), how far the applicants go too."""
     by_label = {b.label: b for b in study.buffered or ()}
-    return [day_sentence(a, by_label.get(a.label), study.rate, meal_of(study)) for a in study.days]
+    lines = [day_sentence(a, by_label.get(a.label), study.rate, meal_of(study)) for a in study.days]
+    if pipeline is None:
+        return lines
+    return [f"{line} {pipeline_sentence(a.label, pipeline.get(a.label, {}))}"
+            for line, a in zip(lines, study.days, strict=True)]
 
 
 def ladder_sentences(study: Study) -> list[str]:

@@ -17,7 +17,7 @@ from planner.store.notifications import Notification
 
 KIND_LABELS = {"publish": "Shifts published", "change": "Shifts changed", "cancel": "No longer on a shift",
                "reminder": "Reminder", "offer": "Open place offered", "taken": "Given-away shift picked up",
-               "alert": "Alert: slot still short"}
+               "alert": "Alert: slot still short", "applied": "Sign-up confirmation"}
 ALERT_RECIPIENT = "Coordinators (alert address)"
 
 
@@ -38,13 +38,15 @@ def call_table(people: Iterable[tuple[str, str]]) -> pd.DataFrame:
 
 
 def recipient(message: Notification, names: Mapping[str, str]) -> str:
-    if message.volunteer is None:
+    if message.recipient is None:
         return ALERT_RECIPIENT
-    return names.get(message.volunteer) or f"Erased volunteer {message.volunteer_id}"
+    if message.applicant_id is not None:
+        return names.get(message.recipient) or "Erased applicant"
+    return names.get(message.recipient) or f"Erased volunteer {message.volunteer_id}"
 
 
 def erased(message: Notification, names: Mapping[str, str]) -> bool:
-    return message.volunteer is not None and message.volunteer not in names
+    return message.recipient is not None and message.recipient not in names
 
 
 def kind_label(message: Notification) -> str:

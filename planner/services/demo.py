@@ -2,7 +2,8 @@
 
 Open Fri-Sun 9-5 with dinner, about 40 volunteers with invented names (the
 `example.org` emails and `555-01xx` phones are reserved for fiction), mixed
-availability, trainees, pending and soon-expiring checks, meal providers.
+availability, trainees, pending and soon-expiring checks, meal providers,
+and a few applicants from the public sign-up page, free on Thursdays.
 Dates are relative to `today` so the checks that are "about to expire" stay so.
 Only in demo mode (`PLANNER_DEMO=1`) and only into an empty database.
 """
@@ -11,9 +12,10 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from planner.core.clock import to_utc
+from planner.core.applicants import STAGES, Application
+from planner.core.clock import to_utc, utcnow
 from planner.core.domain import (
     CenterSettings,
     DatedException,
@@ -27,7 +29,7 @@ from planner.engine import solve
 from planner.services import auth
 from planner.services.gaps import cancel_in
 from planner.services.week import build_problem
-from planner.store import accounts, attendance, cancellations, plans
+from planner.store import accounts, applicants, attendance, cancellations, plans
 from planner.store.db import Session
 from planner.store.roster import add_exception, add_volunteer, is_empty
 from planner.store.settings import load_settings, save_settings
@@ -97,6 +99,27 @@ def demo_volunteers(today: date, count: int = 40) -> list[VolunteerRecord]:
     return out
 
 
+# (name, email, phone, shifts, dinner, weekly times, stage, days since they signed up)
+APPLICANTS = (
+    ("Rina S.", "rina.s@example.org", None, True, False, "Thu 09:00-13:00; Fri 09:00-13:00", "new", 2),
+    ("Tess O.", None, "816-555-0191", True, True, "Thu 13:00-17:00; Thu 17:00-18:00; Sat 13:00-17:00",
+     "contacted", 6),
+    ("Ada M.", "ada.m@example.org", "816-555-0192", True, False, "Thu 09:00-13:00; Thu 13:00-17:00",
+     "check_requested", 12),
+    ("Lou B.", "lou.b@example.org", None, False, True, "Thu 17:00-18:00; Sun 17:00-18:00", "new", 1),
+)
+
+
+def _applicants(db: Session, now: datetime) -> None:
+    """People who signed up on the public page, at the first stages of the pipeline (none on the roster)."""
+    for name, email, phone, shifts, dinner, times, stage, days in APPLICANTS:
+        applied = now - timedelta(days=days)
+        added = applicants.add(db, Application(name, email, phone, shifts, dinner, _windows(times)), applied)
+        for step in range(1, STAGES.index(stage) + 1):
+            applicants.move(db, added.id, STAGES[step - 1], STAGES[step], applied + timedelta(days=2 * step),
+                            "demo")
+
+
 def _away_this_saturday(db: Session, stored: list[VolunteerRecord], today: date, keep: int | None) -> None:
     """A real shortage in the coming week: many volunteers are away on its Saturday (a city-wide
     event), so the plan page has short slots, and their reasons, to show."""
@@ -146,6 +169,7 @@ def seed_demo(db: Session, today: date | None = None, history_weeks: int = 0) ->
         _history(db, today, history_weeks)
     linked = next(v for v in stored if v.trained and v.check_status == "cleared" and v.email and v.phone)
     _away_this_saturday(db, stored, today, keep=linked.id)
+    _applicants(db, utcnow())
     for username in ("coordinator", "leadership"):
         auth.create_user(username, DEMO_PASSWORD, username, db=db, actor="demo", allow_weak=True)
     auth.create_user("volunteer", DEMO_PASSWORD, "volunteer", linked.id, db=db, actor="demo", allow_weak=True)

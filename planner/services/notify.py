@@ -38,7 +38,7 @@ from planner.services import outbox, sms
 from planner.services.keys import fill_link
 from planner.services.mail import SmtpSettings, build_email, connect, smtp_settings
 from planner.services.notices import Message, plan_messages, reminder_messages
-from planner.store import audit, leases, notifications, plans, roster, texting
+from planner.store import applicants, audit, leases, notifications, plans, roster, texting
 from planner.store.db import Session, after_commit, session
 from planner.store.notifications import Notification
 from planner.store.settings import load_settings
@@ -252,6 +252,7 @@ def send_pending(holder: str, settings: SmtpSettings | None = None,
         todo = notifications.pending(db, clock())
         addresses = roster.emails(db, {t.volunteer_id for t in todo if t.volunteer_id is not None})
         alerts_to = load_settings(db).alert_email or ""
+        to_applicants = applicants.emails(db, {t.applicant_id for t in todo if t.applicant_id is not None})
     if not todo or not holds(holder):
         return SendReport()
     try:
@@ -266,9 +267,14 @@ def send_pending(holder: str, settings: SmtpSettings | None = None,
         return SendReport(failed=len(todo))
 
     def deliver(item: Notification) -> tuple[str, bool] | None:
-        to = alerts_to if item.volunteer_id is None else addresses.get(item.volunteer_id, "")
+        if item.recipient is None:
+            to = alerts_to
+        elif item.applicant_id is not None:
+            to = to_applicants.get(item.applicant_id, "")
+        else:
+            to = addresses.get(item.volunteer_id or 0, "")
         if not to:
-            return ("no alert address in the center settings" if item.volunteer_id is None
+            return ("no alert address in the center settings" if item.recipient is None
                     else "no email address (erased or removed)", True)
         try:
             server.send_message(build_email(item, to, settings.sender, clock()))

@@ -14,8 +14,8 @@ from datetime import datetime
 from planner.core.clock import utcnow
 from planner.core.errors import NotifyError
 from planner.services.mail import smtp_settings
-from planner.store import audit, leases, notifications, roster
-from planner.store.db import after_commit, session
+from planner.store import applicants, audit, leases, notifications, roster
+from planner.store.db import Session, after_commit, session
 from planner.store.notifications import Notification
 from planner.store.settings import load_settings
 
@@ -52,17 +52,22 @@ def email_problem() -> str | None:
 @dataclass(frozen=True)
 class Outbox:
     messages: list[Notification]  # newest first
-    names: dict[str, str]  # display names by volunteer key; erased people are not in it
+    names: dict[str, str]  # display names by recipient (`v07`, `applicant 12`); erased people are not in it
     timezone: str
     counts: dict[str, int]
     email_problem: str | None
     sender_until: datetime | None  # naive UTC end of the running sender's claim; None: no sender now
 
 
+def _recipients(db: Session) -> dict[str, str]:
+    """Display names of everyone a message may be for: volunteers (`v07`) and applicants (`applicant 12`)."""
+    return {**roster.names(db), **applicants.names(db)}
+
+
 def load(limit: int = 500) -> Outbox:
     with session(readonly=True) as db:
         lease = leases.current(db, SENDER_LEASE, utcnow())
-        return Outbox(notifications.list_notifications(db, limit=limit), roster.names(db),
+        return Outbox(notifications.list_notifications(db, limit=limit), _recipients(db),
                       load_settings(db).timezone, notifications.counts(db), email_problem(),
                       lease.expires_at if lease else None)
 
@@ -71,7 +76,7 @@ def body(notification_id: int) -> str | None:
     """The text of one message, or None when it is gone or its recipient was erased."""
     with session(readonly=True) as db:
         found = notifications.get(db, notification_id)
-        if found is None or (found.volunteer is not None and found.volunteer not in roster.names(db)):
+        if found is None or (found.recipient is not None and found.recipient not in _recipients(db)):
             return None
         return found.body
 

@@ -5,7 +5,8 @@ on shutdown. Every few seconds (`PLANNER_SENDER_SECONDS`, 0 turns it off), or
 at once when something is queued in this process, it runs a round of
 `planner.services.notify.run_round`: take or renew the sender's lease, queue
 due plan notices and reminders (at most once a minute, after its `tasks`: the
-offers' sweep), send what is pending.
+offers' sweep), send what is pending. Once a minute it also erases the
+applicants whose time is up (`planner.services.retention`).
 Another process's sender waits while the lease is held, and takes over when
 it is released (a clean stop) or runs out (a crash). A failing round is
 logged and tried again; it never stops the thread or the app.
@@ -21,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from planner.services import notify, outbox
+from planner.services import notify, outbox, retention
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class Sender:
         log.info("email sender stopped")
 
     def _run(self) -> None:
-        last_queued = float("-inf")
+        last_queued = last_erased = float("-inf")
         while not self._stopping.is_set():
             try:
                 due = time.monotonic() - last_queued >= QUEUE_EVERY
@@ -80,6 +81,9 @@ class Sender:
                 done = notify.run_round(self.holder, queue=due, stop=self._stopping.is_set)
                 if due and not done.busy:
                     last_queued = time.monotonic()
+                if time.monotonic() - last_erased >= QUEUE_EVERY:
+                    last_erased = time.monotonic()
+                    retention.erase_due()
                 if done.report is not None and (done.report.sent or done.report.failed):
                     log.info("email sender: %s", done.report)
             except Exception as err:  # logged once per kind of failure, not every few seconds

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from planner.core.domain import CenterSettings, VolunteerRecord, week_days
 from planner.core.problem import Assignment, BackgroundCheck, Problem, Slot, Volunteer, Window
-from planner.store import plans
+from planner.store import applicants, plans
 from planner.store.db import Session, session
 from planner.store.plans import PlanVersion
 from planner.store.roster import list_volunteers
@@ -59,13 +59,16 @@ def dated_windows(record: VolunteerRecord, week_start: date) -> tuple[Window, ..
     return tuple(Window(start, end) for start, end in spans)
 
 
-def to_problem_volunteer(record: VolunteerRecord, week_start: date, slots: tuple[Slot, ...]) -> Volunteer:
+def to_problem_volunteer(record: VolunteerRecord, week_start: date, slots: tuple[Slot, ...], *,
+                         key: str | None = None, in_training: bool = False) -> Volunteer:
+    """The week's volunteer; `key` for someone not on the roster (an applicant counted in a what-if)."""
     return Volunteer(
-        id=record.key, name=record.name, trained=record.trained,
+        id=key or record.key, name=record.name, trained=record.trained,
         background_check=BackgroundCheck(record.check_status, record.check_expires),
         does=record.does, max_shifts=record.max_shifts, max_meals=record.max_meals,
         available=dated_windows(record, week_start),
-        prefers=frozenset(s.id for s in slots if any(p.matches(s) for p in record.preferences)))
+        prefers=frozenset(s.id for s in slots if any(p.matches(s) for p in record.preferences)),
+        in_training=in_training and not record.trained)
 
 
 def build_problem(db: Session, week_start: date, roster: list[VolunteerRecord] | None = None) -> Problem:
@@ -73,12 +76,15 @@ def build_problem(db: Session, week_start: date, roster: list[VolunteerRecord] |
 
     Pins whose slot or volunteer is gone (settings changed, volunteer made
     inactive) are left out rather than making the whole week unreadable.
-    `roster` (the active volunteers) saves reading it again for each of several weeks.
+    `roster` (the active volunteers) saves reading it again for each of several weeks. Trainees the
+    applicants pipeline waits on are marked `in_training`.
     """
     settings = load_settings(db)
     slots = settings.week_slots(week_start)
     roster = list_volunteers(db, active_only=True) if roster is None else roster
-    volunteers = tuple(to_problem_volunteer(r, week_start, slots) for r in roster)
+    trainees = applicants.in_training(db)
+    volunteers = tuple(to_problem_volunteer(r, week_start, slots, in_training=r.id in trainees)
+                       for r in roster)
     slot_ids = {s.id for s in slots}
     keys = {v.id for v in volunteers}
     pinned = tuple(p for p in plans.list_pins(db, week_start) if p.slot in slot_ids and p.volunteer in keys)

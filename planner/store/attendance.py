@@ -23,7 +23,8 @@ from planner.store.models import AttendanceRow, WeekRow, utcnow
 
 def _attendance(row: AttendanceRow) -> Attendance:
     return Attendance(row.slot, volunteer_key(row.volunteer_id), row.day, row.checked_in_at,
-                      row.checked_out_at, row.no_show, row.corrected_by, row.corrected_at)
+                      row.checked_out_at, row.no_show, row.corrected_by, row.corrected_at,
+                      None if row.trained_by is None else volunteer_key(row.trained_by))
 
 
 def slot_day(slot_id: str) -> date:
@@ -114,3 +115,15 @@ def correct(db: Session, slot_id: str, volunteer: str, *, checked_in_at: datetim
     what = "no-show" if no_show else f"in {checked_in_at:%H:%M}" if checked_in_at else "cleared"
     audit.record(db, actor, "attendance corrected", slot_id, f"{volunteer}: {what} (UTC)")
     return _attendance(row)
+
+
+def set_trained_by(db: Session, slot_id: str, trainee: str, trainer: str, actor: str | None = None) -> None:
+    """Record who trained `trainee` on the slot (both on it in the published plan, the trainee checked in)."""
+    row = _row(db, slot_id, trainee, create=False)
+    if row is None or row.checked_in_at is None:
+        raise AttendanceError(f"{slot_id}: {trainee} has not checked in")
+    if Assignment(slot_id, trainer) not in on_duty(db, slot_day(slot_id)) or trainer == trainee:
+        raise AttendanceError(f"{slot_id}: {trainer} is not on this slot beside {trainee}")
+    row.trained_by = volunteer_id_from_key(trainer)
+    db.flush()
+    audit.record(db, actor, "trained by", slot_id, f"{trainee} by {trainer}")

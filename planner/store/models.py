@@ -26,7 +26,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from planner.core.applicants import STAGES
 from planner.core.clock import utcnow
+from planner.core.domain import DEFAULT_VOLUNTEER_TEXT
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -71,6 +73,12 @@ class CenterSettingsRow(Base):
     short_alert_hours: Mapped[int] = mapped_column(Integer, default=48, server_default="48")
     alert_email: Mapped[str | None] = mapped_column(String(254))
     sms_show_center_name: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Issue 17: the public page's text, how long applicants are kept, training, the kiosk's "trained by".
+    volunteer_page_text: Mapped[str] = mapped_column(String(1000), default=DEFAULT_VOLUNTEER_TEXT,
+                                                     server_default=DEFAULT_VOLUNTEER_TEXT)
+    applicant_retention_days: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    shadow_shifts_needed: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    kiosk_trained_by: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Optimistic locking (issue 7): bumped by every UPDATE; a save that read another value is stale.
     row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": row_version}
@@ -268,13 +276,20 @@ class NotificationRow(Base):
     __tablename__ = "notifications"
     __table_args__ = (
         CheckConstraint("kind IN ('publish', 'change', 'cancel', 'reminder', 'invite', 'signin', 'offer', "
-                        "'taken', 'alert')", name="kind"),
+                        "'taken', 'alert', 'applied')", name="kind"),
         CheckConstraint("status IN ('queued', 'sent', 'failed')", name="status"),
         CheckConstraint("channel IN ('email', 'sms')", name="channel"),
+        CheckConstraint("(volunteer_id IS NULL OR applicant_id IS NULL) AND "
+                        "(kind = 'alert' OR volunteer_id IS NOT NULL OR applicant_id IS NOT NULL)",
+                        name="recipient"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
+    # To a volunteer, or (issue 17) to an applicant (erasing them deletes their messages), or neither for an
+    # alert.
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id"), index=True)
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicants.id", ondelete="CASCADE"),
+                                                     index=True)
     kind: Mapped[str] = mapped_column(String(10))
     # Issue 13: a text (`sms`) for volunteers who chose texts, else email.
     channel: Mapped[str] = mapped_column(String(5), default="email", server_default="email")
@@ -317,6 +332,8 @@ class AttendanceRow(Base):
     corrected_by: Mapped[str | None] = mapped_column(String(40))
     corrected_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Issue 17: the trained volunteer a trainee named at the kiosk (when the center asks).
+    trained_by: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id"))
 
 
 class LeaseRow(Base):
@@ -496,3 +513,57 @@ class SmsChoiceRow(Base):
     opted_in: Mapped[bool] = mapped_column(Boolean, default=False)
     changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     stopped_at: Mapped[datetime | None] = mapped_column(DateTime)
+class ApplicantRow(Base):
+    """Someone who signed up on the public page (issue 17), on their way to the roster.
+
+    Only what the job needs: a name, an email or a phone, shifts and/or dinner,
+    weekly availability, when they agreed to a background check, and when each
+    stage began. Never history, health or survivor status. At `cleared` the
+    person is added to the roster and their name, contacts and availability are
+    cleared here: the roster keeps the one copy. A declined or stale applicant
+    is deleted after the center's retention days, leaving only a count in
+    `applicant_tallies`.
+    """
+
+    __tablename__ = "applicants"
+    __table_args__ = (CheckConstraint(f"stage IN ({', '.join(repr(s) for s in STAGES)})", name="stage"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    wants_shifts: Mapped[bool] = mapped_column(Boolean)
+    wants_meals: Mapped[bool] = mapped_column(Boolean)
+    consent_at: Mapped[datetime] = mapped_column(DateTime)  # agreed to a background check
+    stage: Mapped[str] = mapped_column(String(20))
+    applied_at: Mapped[datetime] = mapped_column(DateTime, index=True)  # entered `new`
+    contacted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    check_requested_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(DateTime)
+    shadowing_at: Mapped[datetime | None] = mapped_column(DateTime)
+    trained_at: Mapped[datetime | None] = mapped_column(DateTime)
+    declined_at: Mapped[datetime | None] = mapped_column(DateTime)
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id", ondelete="SET NULL"),
+                                                     unique=True)
+    windows: Mapped[list[ApplicantWindowRow]] = relationship(
+        cascade="all, delete-orphan", order_by="[ApplicantWindowRow.weekday, ApplicantWindowRow.start]")
+
+
+class ApplicantWindowRow(Base):
+    """A weekly time an applicant said they could come (the form's ticked shifts and dinners)."""
+
+    __tablename__ = "applicant_windows"
+    __table_args__ = (CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    start: Mapped[time] = mapped_column(Time)
+    end: Mapped[time] = mapped_column(Time)
+
+
+class ApplicantTallyRow(Base):
+    """What erasure keeps of applicants: how many left the pipeline, why, and at which stage. No person."""
+
+    __tablename__ = "applicant_tallies"
+    outcome: Mapped[str] = mapped_column(String(20), primary_key=True)  # declined, stale, trained, left
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -17,8 +17,9 @@ from planner.core.domain import volunteer_key
 from planner.store.models import NotificationRow
 
 # `invite`, `signin` and `offer` carry a one-time link (see `planner.services.keys.link_token`); `taken` tells
-# someone who gave a shift away that it was picked up; an `alert` goes to the center's alert address.
-KINDS = ("publish", "change", "cancel", "reminder", "invite", "signin", "offer", "taken", "alert")
+# someone who gave a shift away that it was picked up; an `alert` goes to the center's alert address;
+# `applied` goes to an applicant (the public sign-up's confirmation). Every other kind goes to a volunteer.
+KINDS = ("publish", "change", "cancel", "reminder", "invite", "signin", "offer", "taken", "alert", "applied")
 CHANNELS = ("email", "sms")
 # After this many failed attempts a message stays `failed` (and listed) but is no longer retried.
 MAX_ATTEMPTS = 10
@@ -36,7 +37,7 @@ def pause_after(attempts: int) -> timedelta:
 class Notification:
     id: int
     key: str
-    volunteer: str | None  # volunteer key, `v07`; None for an alert to the center's address
+    volunteer: str | None  # volunteer key, `v07`; None for an applicant or an alert to the center's address
     kind: str
     week_start: date | None
     plan_version: int | None
@@ -50,10 +51,18 @@ class Notification:
     last_attempt_at: datetime | None
     sent_at: datetime | None
     channel: str = "email"
+    applicant_id: int | None = None
 
     @property
     def volunteer_id(self) -> int | None:
         return int(self.volunteer[1:]) if self.volunteer is not None else None
+
+    @property
+    def recipient(self) -> str | None:
+        """Whom it is for, as the Outbox's names are keyed: `v07`, `applicant 12`; None for an alert."""
+        if self.applicant_id is not None:
+            return f"applicant {self.applicant_id}"
+        return self.volunteer
 
     @property
     def gave_up(self) -> bool:
@@ -66,21 +75,27 @@ def _notification(row: NotificationRow) -> Notification:
                         volunteer_key(row.volunteer_id) if row.volunteer_id is not None else None, row.kind,
                         row.week_start, row.plan_version, row.subject, row.body, row.ics, row.status,
                         row.attempts, row.last_error, row.created_at, row.last_attempt_at, row.sent_at,
-                        row.channel)
+                        row.channel, row.applicant_id)
 
 
 def queue(db: Session, *, key: str, volunteer_id: int | None, kind: str, subject: str, body: str, ics: str,
-          week_start: date | None = None, plan_version: int | None = None, channel: str = "email") -> bool:
-    """Queue a message unless its key was queued before; True when it is new."""
+          week_start: date | None = None, plan_version: int | None = None, channel: str = "email",
+          applicant_id: int | None = None) -> bool:
+    """Queue a message to a volunteer, an applicant or (an alert) the center unless its key was queued
+    before; True when it is new."""
     if kind not in KINDS:
         raise ValueError(f'kind: "{kind}" is not one of {", ".join(KINDS)}')
     if channel not in CHANNELS:
         raise ValueError(f'channel: "{channel}" is not one of {", ".join(CHANNELS)}')
+    if volunteer_id is not None and applicant_id is not None:
+        raise ValueError("a message goes to one volunteer or one applicant")
+    if (kind == "alert") != (volunteer_id is None and applicant_id is None):
+        raise ValueError("an alert, and only an alert, goes to no volunteer or applicant")
     if db.scalar(select(NotificationRow.id).where(NotificationRow.key == key)) is not None:
         return False
-    db.add(NotificationRow(key=key[:200], volunteer_id=volunteer_id, kind=kind, week_start=week_start,
-                           plan_version=plan_version, subject=subject[:200], body=body, ics=ics,
-                           status="queued", attempts=0, channel=channel))
+    db.add(NotificationRow(key=key[:200], volunteer_id=volunteer_id, applicant_id=applicant_id, kind=kind,
+                           week_start=week_start, plan_version=plan_version, subject=subject[:200], body=body,
+                           ics=ics, status="queued", attempts=0, channel=channel))
     db.flush()
     return True
 
