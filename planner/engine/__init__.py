@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from planner.engine.backends import BACKENDS, InfeasibleModel, choose_backend, solve_levels
+from planner.engine.backends import BACKENDS, InfeasibleModel, LevelResult, choose_backend, solve_levels
 from planner.engine.explain import unfilled_entries
 from planner.engine.goals import positions_below_target, soft_goals, unfilled_positions, weighted
 from planner.engine.linear import Level
@@ -33,7 +33,7 @@ def _lonely_trainee_pins(problem: Problem) -> list[str]:
 
 
 def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "auto",
-          soft_seconds: float = 2.0, soft: bool = True) -> Plan:
+          soft: bool = True) -> Plan:
     """The best plan by the contract's levels; raises ProblemError for bad pins.
 
     `soft=False` stops after level 2, for callers that only need the numbers.
@@ -52,9 +52,9 @@ def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "a
         levels.append(Level("soft goals", weighted(goals), must_prove=False))
     backend = choose_backend(model.lp) if solver == "auto" else solver
     # A valid plan to start from, proven optimal on levels 1-2 when it meets the flow bound.
-    start = warm_start(model, levels[0].expr, levels[1].expr)
+    start = warm_start(model, levels[0].expr, levels[1].expr, levels[2].expr if goals else None)
     try:
-        solution = solve_levels(model.lp, levels, backend, time_limit, soft_seconds, start)
+        solution = solve_levels(model.lp, levels, backend, time_limit, start, list(model.x.values()))
     except InfeasibleModel:
         raise ProblemError(_lonely_trainee_pins(problem)
                            or ["pinned: the pins together break the hard rules"]) from None
@@ -64,6 +64,8 @@ def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "a
                           if solution.values[var] == 1),
                          key=lambda a: (slot_order[a.slot], volunteer_order[a.volunteer]))
     proven = all(level.proven for level in solution.levels[:2])
+    soft_level = solution.levels[2] if goals else LevelResult("soft goals", 0, True, 0)
+    soft_bound = soft_level.bound if proven else None
     return Plan(
         status="optimal" if proven else "feasible",
         assignments=tuple(assignments),
@@ -72,4 +74,7 @@ def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "a
         seconds=time.perf_counter() - started,
         soft={goal.name: goal.expr.value(solution.values) for goal in goals},
         solver=backend,
+        soft_total=soft_level.value,
+        soft_bound=soft_bound,
+        soft_proven=soft_bound is not None and soft_bound >= soft_level.value,
     )

@@ -16,28 +16,30 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ortools.sat.python import cp_model
-
-from planner.engine.linear import Level, LinearModel
+from planner.engine.linear import Expr, Level, LinearModel
 from planner.engine.warmstart import Start
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 BACKENDS = ("cp-sat", "highs")
 
 # One worker and a fixed seed make CP-SAT's answer reproducible; the LP
 # relaxation (linearization level 2) is what proves these models fast.
 CPSAT_PARAMETERS: dict[str, Any] = {"num_workers": 1, "random_seed": 7, "linearization_level": 2}
-# The soft level (not proven) gets a deterministic work budget, not a wall-clock
-# one, so the same input gives the same plan: soft_seconds becomes
-# max_deterministic_time = soft_seconds * SOFT_WORK_PER_SECOND (CP-SAT's work
-# units run at about 0.1-1 per second here). Only a caller's time limit cuts it
-# by the clock.
-SOFT_WORK_PER_SECOND = 0.5
-# Above this many variables CP-SAT's soft stage found no improvement on the
-# benchmark weeks within 30 s (its presolve alone takes 3-6 s at 1000 x 4
-# weeks), so the plan keeps the warm start's soft goals (see docs/benchmarks.md).
-SOFT_MAX_VARIABLES = 20_000
+# The soft level stops once its proven gap is at most this share of its value
+# (the contract's levels are always proven exactly). Values under 100 are
+# therefore proven optimal.
+SOFT_GAP = 0.01
+# CP-SAT's soft stage gets a deterministic work budget, not a wall-clock one,
+# so the same input gives the same plan (CP-SAT's work units run at about
+# 0.1-1 per second here). Only a caller's time limit cuts it by the clock.
+CPSAT_SOFT_WORK = 20.0
+# HiGHS on the whole soft MIP: its presolve took 4-6 s on 1000 x 4 weeks and
+# the root LP is faster by interior point (see docs/benchmarks.md).
+SOFT_MIP_OPTIONS = {"presolve": "off", "mip_lp_solver": "ipm"}
 # Weights above this are not merged (objective values stay exact in a double).
 MAX_MERGED_WEIGHT = 2**40
 
@@ -65,13 +67,6 @@ class InfeasibleModel(Exception):
 
 def _remaining(deadline: float | None) -> float | None:
     return None if deadline is None else max(0.05, deadline - time.monotonic())
-
-
-def _limit(level: Level, deadline: float | None, soft_seconds: float) -> float | None:
-    limit = _remaining(deadline)
-    if not level.must_prove:
-        limit = soft_seconds if limit is None else min(limit, soft_seconds)
-    return limit
 
 
 def _range(model: LinearModel, level: Level) -> tuple[int, int]:
@@ -143,11 +138,13 @@ def _start(model: LinearModel, levels: list[Level],
 
 
 def _cp_model(model: LinearModel) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
+    from ortools.sat.python import cp_model  # only CP-SAT runs pay for its import (0.4 s)
+
     cp = cp_model.CpModel()
     xs = [cp.new_int_var(lo, hi, name) for name, lo, hi in zip(model.names, model.lower, model.upper,
                                                                 strict=True)]
     for row in model.rows:
-        expr = cp_model.LinearExpr.weighted_sum([xs[v] for v in row.terms], list(row.terms.values()))
+        expr = _cp_sum(xs, row.terms)
         if row.lower is not None and row.upper is not None:
             cp.add_linear_constraint(expr, row.lower, row.upper)
         elif row.upper is not None:
@@ -158,7 +155,14 @@ def _cp_model(model: LinearModel) -> tuple[cp_model.CpModel, list[cp_model.IntVa
 
 
 def solve_cpsat(model: LinearModel, levels: list[Level], deadline: float | None,
-                soft_seconds: float, start: Start | None = None) -> Solution:
+                start: Start | None = None) -> Solution:
+    """Consecutive must-prove levels as one exact weighted objective, then the soft level.
+
+    The soft level runs on a deterministic work budget and starts from the
+    warm start's bounds (they hold once levels 1-2 are at their optimum).
+    """
+    from ortools.sat.python import cp_model
+
     cp, xs = _cp_model(model)
     values, results = _start(model, levels, start)
     for level, result in zip(levels, results, strict=False):
@@ -166,6 +170,10 @@ def solve_cpsat(model: LinearModel, levels: list[Level], deadline: float | None,
     if start is not None:
         for x, v in zip(xs, values, strict=True):
             cp.add_hint(x, v)
+    known = start.soft_bound if start is not None and start.proven == len(results) else None
+    if known is not None:
+        for var, low in start.lower.items():
+            cp.add(xs[var] >= low)
     for group, weights in _groups(model, levels, len(results)):
         terms: dict[int, int] = {}
         for level, weight in zip(group, weights, strict=True):
@@ -178,11 +186,15 @@ def solve_cpsat(model: LinearModel, levels: list[Level], deadline: float | None,
             setattr(solver.parameters, key, value)
         limit = _remaining(deadline)
         solver.parameters.max_time_in_seconds = limit if limit is not None else 1e9
-        if not group[0].must_prove:
-            if len(xs) > SOFT_MAX_VARIABLES and results:
-                results.extend(LevelResult(level.name, level.expr.value(values), False) for level in group)
-                continue
-            solver.parameters.max_deterministic_time = soft_seconds * SOFT_WORK_PER_SECOND
+        soft = not group[0].must_prove
+        if soft:
+            solver.parameters.max_deterministic_time = CPSAT_SOFT_WORK
+            constant = group[0].expr.constant
+            if known is not None:
+                # The start's bound as a constraint lets CP-SAT stop once it meets it, or
+                # comes within SOFT_GAP of it (1% of the bound is at most 1% of the value).
+                cp.add(expr >= known - constant)
+                solver.parameters.absolute_gap_limit = max(SOFT_GAP * known, 0.5)
         status = solver.solve(cp)
         if status == cp_model.INFEASIBLE:
             raise InfeasibleModel()
@@ -206,54 +218,181 @@ def solve_cpsat(model: LinearModel, levels: list[Level], deadline: float | None,
 
 
 def _cp_sum(xs: list[cp_model.IntVar], terms: dict[int, int]) -> cp_model.LinearExprT:
+    from ortools.sat.python import cp_model
+
     return cp_model.LinearExpr.weighted_sum([xs[v] for v in terms], list(terms.values()))
 
 
+class _Highs:
+    """A `LinearModel` as a MathOpt model proto, solved by HiGHS.
+
+    Built straight into the proto (MathOpt's Python model objects took 2-3 s
+    to build a 1000-volunteer, 4-week model); levels are fixed by added rows.
+    """
+
+    def __init__(self, model: LinearModel):
+        from ortools.math_opt import model_pb2  # only HiGHS runs pay for these imports
+
+        self.size = len(model.names)
+        self.proto = model_pb2.ModelProto(name="plan")
+        variables = self.proto.variables
+        variables.ids.extend(range(self.size))
+        variables.lower_bounds.extend(model.lower)
+        variables.upper_bounds.extend(model.upper)
+        variables.integers.extend([True] * self.size)
+        for row in model.rows:
+            self.add_row(row.terms, row.lower, row.upper)
+
+    def add_row(self, terms: dict[int, int], lower: int | None, upper: int | None) -> None:
+        rows = self.proto.linear_constraints
+        rows.ids.append(len(rows.ids))
+        rows.lower_bounds.append(-math.inf if lower is None else lower)
+        rows.upper_bounds.append(math.inf if upper is None else upper)
+        matrix = self.proto.linear_constraint_matrix
+        columns = sorted(v for v, c in terms.items() if c)
+        matrix.row_ids.extend([rows.ids[-1]] * len(columns))
+        matrix.column_ids.extend(columns)
+        matrix.coefficients.extend(terms[v] for v in columns)
+
+    def solve(self, objective: Expr, deadline: float | None, *, hint: list[int] | None = None,
+              relax: bool = False, fix: dict[int, int] | None = None,
+              options: dict[str, str] | None = None) -> _HighsResult:
+        """Minimise `objective`; `relax` drops integrality, `fix` pins variables to values."""
+        from ortools.math_opt import (
+            callback_pb2,
+            model_parameters_pb2,
+            model_pb2,
+            parameters_pb2,
+            result_pb2,
+            solution_pb2,
+        )
+        from ortools.math_opt.core.python import solver
+
+        proto = self.proto
+        if relax or fix:
+            proto = model_pb2.ModelProto()
+            proto.CopyFrom(self.proto)
+            if relax:
+                del proto.variables.integers[:]
+                proto.variables.integers.extend([False] * self.size)
+            for var, value in (fix or {}).items():
+                proto.variables.lower_bounds[var] = proto.variables.upper_bounds[var] = value
+        proto.objective.Clear()
+        proto.objective.offset = objective.constant
+        columns = sorted(v for v, c in objective.terms.items() if c)
+        proto.objective.linear_coefficients.ids.extend(columns)
+        proto.objective.linear_coefficients.values.extend(objective.terms[v] for v in columns)
+        # The objective is integral, so a gap below 1 proves optimality.
+        params = parameters_pb2.SolveParametersProto(random_seed=7, relative_gap_tolerance=0.0,
+                                                     absolute_gap_tolerance=0.5)
+        for key, value in (options or {}).items():
+            params.highs.string_options[key] = value
+        limit = _remaining(deadline)
+        if limit is not None:
+            params.time_limit.FromTimedelta(timedelta(seconds=limit))
+        model_params = model_parameters_pb2.ModelSolveParametersProto()
+        if hint is not None:
+            values = model_params.solution_hints.add().variable_values
+            values.ids.extend(range(self.size))
+            values.values.extend(hint)
+        result = solver.solve(proto, parameters_pb2.SOLVER_TYPE_HIGHS,
+                              parameters_pb2.SolverInitializerProto(), params, model_params, None,
+                              callback_pb2.CallbackRegistrationProto(), None, None)
+        reason = result.termination.reason
+        if reason == result_pb2.TERMINATION_REASON_INFEASIBLE:
+            raise InfeasibleModel()
+        found = None
+        if result.solutions and result.solutions[0].primal_solution.feasibility_status == \
+                solution_pb2.SOLUTION_STATUS_FEASIBLE:
+            found = [0.0] * self.size
+            sparse = result.solutions[0].primal_solution.variable_values
+            for var, value in zip(sparse.ids, sparse.values, strict=True):
+                found[var] = value
+        bound = result.termination.objective_bounds.dual_bound
+        low = math.ceil(bound - 1e-6) if math.isfinite(bound) else None
+        return _HighsResult(found, low, reason == result_pb2.TERMINATION_REASON_OPTIMAL)
+
+
+@dataclass(frozen=True)
+class _HighsResult:
+    values: list[float] | None  # None: no solution
+    bound: int | None  # the least integer the objective can take (None: none known)
+    optimal: bool
+
+
+def _gap_closed(value: int, bound: int | None) -> bool:
+    return bound is not None and value - bound <= SOFT_GAP * abs(value)
+
+
+def _soft_highs(highs: _Highs, level: Level, values: list[int], bound: int | None,
+                decisions: list[int], deadline: float | None) -> tuple[list[int], LevelResult]:
+    """The soft level, from a valid plan: LP bound, then LP-guided plans, then the MIP.
+
+    The LP relaxation (interior point, then crossover to a vertex) gives a
+    bound that has closed the gap on most benchmark weeks. Its vertex is
+    nearly integral, so fixing the decisions it takes whole and solving the
+    few left over (a small MIP) usually finds a plan at the bound. Only when
+    a gap of more than SOFT_GAP is left does the whole MIP run, hinted with
+    the best plan so far.
+    """
+    value = level.expr.value(values)
+
+    def result(by: str) -> tuple[list[int], LevelResult]:
+        return values, LevelResult(level.name, value, bound is not None and value <= bound, bound, by)
+
+    if _gap_closed(value, bound):
+        return result("flow bound")
+    relaxed = highs.solve(level.expr, deadline, relax=True, options={"solver": "ipm"})
+    if relaxed.bound is not None:
+        bound = relaxed.bound if bound is None else max(bound, relaxed.bound)
+    if _gap_closed(value, bound):
+        return result("LP bound")
+    if relaxed.values is not None:
+        whole = {v: round(relaxed.values[v]) for v in decisions
+                 if abs(relaxed.values[v] - round(relaxed.values[v])) < 1e-6}
+        rounded = highs.solve(level.expr, deadline, fix=whole)
+        if rounded.values is not None:
+            found = [round(x) for x in rounded.values]
+            if level.expr.value(found) < value:
+                values, value = found, level.expr.value(found)
+    if _gap_closed(value, bound):
+        return result("LP bound")
+    full = highs.solve(level.expr, deadline, hint=values, options=SOFT_MIP_OPTIONS)
+    if full.values is not None:
+        found = [round(x) for x in full.values]
+        if level.expr.value(found) < value:
+            values, value = found, level.expr.value(found)
+    if full.bound is not None:
+        bound = full.bound if bound is None else max(bound, full.bound)
+    return result("highs")
+
+
 def solve_highs(model: LinearModel, levels: list[Level], deadline: float | None,
-                soft_seconds: float, start: Start | None = None) -> Solution:
-    """HiGHS through MathOpt (quiet, unlike pywraplp's HiGHS, which prints to stdout)."""
-    from ortools.math_opt.python import mathopt  # only HiGHS runs pay for its import
-
-    mo = mathopt.Model(name="plan")
-    xs = [mo.add_integer_variable(lb=lo, ub=hi, name=name)
-          for name, lo, hi in zip(model.names, model.lower, model.upper, strict=True)]
-
-    def linear(terms: dict[int, int]):  # noqa: ANN202 - mathopt is imported lazily
-        return mathopt.LinearSum(mathopt.LinearTerm(xs[v], c) for v, c in terms.items())
-
-    for row in model.rows:
-        mo.add_linear_constraint(lb=-math.inf if row.lower is None else row.lower,
-                                 ub=math.inf if row.upper is None else row.upper, expr=linear(row.terms))
+                start: Start | None = None, decisions: list[int] | None = None) -> Solution:
+    """Levels 1-2 as whole MIPs (hinted with the start), the soft level by `_soft_highs`."""
+    highs = _Highs(model)
     values, results = _start(model, levels, start)
-    for level, result in zip(levels, results, strict=False):
-        mo.add_linear_constraint(ub=result.value - level.expr.constant, expr=linear(level.expr.terms))
+    for level, done in zip(levels, results, strict=False):
+        highs.add_row(level.expr.terms, None, done.value - level.expr.constant)
     hinted = start is not None
     for level in levels[len(results):]:
-        expr = linear(level.expr.terms)
-        mo.minimize(expr)
-        limit = _limit(level, deadline, soft_seconds)
-        # The objective is integral, so a gap below 1 proves optimality.
-        params = mathopt.SolveParameters(random_seed=7, relative_gap_tolerance=0.0,
-                                         absolute_gap_tolerance=0.5, enable_output=False,
-                                         time_limit=None if limit is None else timedelta(seconds=limit))
-        hint = mathopt.ModelSolveParameters(solution_hints=[mathopt.SolutionHint(
-            variable_values=dict(zip(xs, values, strict=True)))]) if hinted else None
-        result = mathopt.solve(mo, mathopt.SolverType.HIGHS, params=params, model_params=hint)
-        reason = result.termination.reason
-        if reason == mathopt.TerminationReason.INFEASIBLE:
-            raise InfeasibleModel()
-        if not result.has_primal_feasible_solution():
-            results.append(LevelResult(level.name, level.expr.value(values), False))
-            continue
-        solved = result.variable_values()
-        values = [int(round(solved[x])) for x in xs]
-        hinted = True
-        value = level.expr.value(values) - level.expr.constant
-        bound = result.termination.objective_bounds.dual_bound
-        proven = reason == mathopt.TerminationReason.OPTIMAL and bound > value - 1 + 1e-6
-        low = math.ceil(bound - 1e-6) + level.expr.constant if math.isfinite(bound) else None
-        results.append(LevelResult(level.name, value + level.expr.constant, proven, low, "highs"))
-        mo.add_linear_constraint(ub=value, expr=expr)
+        if not level.must_prove and hinted:
+            if start is not None and start.proven == len(results):
+                for var, low in start.lower.items():
+                    highs.proto.variables.lower_bounds[var] = low
+            bound = start.soft_bound if start is not None and start.proven == len(results) else None
+            values, done = _soft_highs(highs, level, values, bound, decisions or [], deadline)
+        else:
+            found = highs.solve(level.expr, deadline, hint=values if hinted else None)
+            if found.values is None:
+                results.append(LevelResult(level.name, level.expr.value(values), False))
+                continue
+            values, hinted = [round(x) for x in found.values], True
+            value = level.expr.value(values)
+            proven = found.optimal or (found.bound is not None and found.bound >= value)
+            done = LevelResult(level.name, value, proven, found.bound, "highs")
+        results.append(done)
+        highs.add_row(level.expr.terms, None, done.value - level.expr.constant)
     return Solution(values, tuple(results), "highs")
 
 
@@ -270,14 +409,18 @@ def choose_backend(model: LinearModel) -> str:
 
 
 def solve_levels(model: LinearModel, levels: list[Level], backend: str,
-                 time_limit: float | None = None, soft_seconds: float = 2.0,
-                 start: Start | None = None) -> Solution:
-    """Minimise `levels` in order; `start`, a full valid solution, seeds the search."""
+                 time_limit: float | None = None, start: Start | None = None,
+                 decisions: list[int] | None = None) -> Solution:
+    """Minimise `levels` in order; `start`, a full valid solution, seeds the search.
+
+    `decisions` are the variables a plan is made of (the others follow from
+    them); HiGHS rounds an LP solution through them.
+    """
     if model.infeasible:
         raise InfeasibleModel()
     deadline = None if time_limit is None else time.monotonic() + time_limit
     if backend == "cp-sat":
-        return solve_cpsat(model, levels, deadline, soft_seconds, start)
+        return solve_cpsat(model, levels, deadline, start)
     if backend == "highs":
-        return solve_highs(model, levels, deadline, soft_seconds, start)
+        return solve_highs(model, levels, deadline, start, decisions)
     raise ValueError(f"unknown solver {backend!r}; choose one of {', '.join(BACKENDS)}")

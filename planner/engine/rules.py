@@ -26,6 +26,8 @@ class PlanModel:
     # People from outside the roster (what-if recruits): per slot, integer
     # count variables with whether they are trained.
     outside: dict[str, list[tuple[int, bool]]] = field(default_factory=lambda: defaultdict(list))
+    # The variable of the "most shifts for one person" goal (goals.py), for the warm start.
+    most_shifts: int | None = None
 
     def assigned(self, slot: Slot, trained_only: bool = False) -> Expr:
         expr = Expr()
