@@ -50,7 +50,7 @@ def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "a
     goals = soft_goals(model) if soft else []
     if goals:
         levels.append(Level("soft goals", weighted(goals), must_prove=False))
-    backend = choose_backend(model.lp) if solver == "auto" else solver
+    backend = choose_backend(model.lp, soft=bool(goals)) if solver == "auto" else solver
     # A valid plan to start from, proven optimal on levels 1-2 when it meets the flow bound.
     start = warm_start(model, levels[0].expr, levels[1].expr, levels[2].expr if goals else None)
     try:

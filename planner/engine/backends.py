@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from planner.engine.linear import Expr, Level, LinearModel
+from planner.engine.linear import Expr, Level, LinearModel, Row
 from planner.engine.warmstart import Start
 
 if TYPE_CHECKING:
@@ -29,14 +29,16 @@ BACKENDS = ("cp-sat", "highs")
 # One worker and a fixed seed make CP-SAT's answer reproducible; the LP
 # relaxation (linearization level 2) is what proves these models fast.
 CPSAT_PARAMETERS: dict[str, Any] = {"num_workers": 1, "random_seed": 7, "linearization_level": 2}
-# The soft level stops once its proven gap is at most this share of its value
-# (the contract's levels are always proven exactly). Values under 100 are
-# therefore proven optimal.
+# CP-SAT's soft stage stops once its proven gap is at most this share of the
+# value (HiGHS's closes it), and gets a deterministic work budget, not a
+# wall-clock one, so the same input gives the same plan (CP-SAT's work units
+# ran at about 0.1-0.3 per second on 1000 x 4 weeks). Only a caller's time
+# limit cuts it by the clock.
 SOFT_GAP = 0.01
-# CP-SAT's soft stage gets a deterministic work budget, not a wall-clock one,
-# so the same input gives the same plan (CP-SAT's work units run at about
-# 0.1-1 per second here). Only a caller's time limit cuts it by the clock.
-CPSAT_SOFT_WORK = 20.0
+CPSAT_SOFT_WORK = 5.0
+# A deterministic guard on every HiGHS MIP (the benchmark's need at most a few
+# hundred nodes); a caller's time limit is the wall-clock one.
+NODE_LIMIT = 100_000
 # HiGHS on the whole soft MIP: its presolve took 4-6 s on 1000 x 4 weeks and
 # the root LP is faster by interior point (see docs/benchmarks.md).
 SOFT_MIP_OPTIONS = {"presolve": "off", "mip_lp_solver": "ipm"}
@@ -240,24 +242,33 @@ class _Highs:
         variables.lower_bounds.extend(model.lower)
         variables.upper_bounds.extend(model.upper)
         variables.integers.extend([True] * self.size)
-        for row in model.rows:
-            self.add_row(row.terms, row.lower, row.upper)
+        self.add_rows(model.rows)
 
-    def add_row(self, terms: dict[int, int], lower: int | None, upper: int | None) -> None:
-        rows = self.proto.linear_constraints
-        rows.ids.append(len(rows.ids))
-        rows.lower_bounds.append(-math.inf if lower is None else lower)
-        rows.upper_bounds.append(math.inf if upper is None else upper)
+    def add_rows(self, rows: list[Row]) -> None:
+        """Append rows (one call per batch: the proto's repeated fields are slow to grow one by one)."""
+        first = len(self.proto.linear_constraints.ids)
+        row_ids: list[int] = []
+        column_ids: list[int] = []
+        coefficients: list[int] = []
+        for i, row in enumerate(rows, first):
+            columns = sorted(v for v, c in row.terms.items() if c)
+            row_ids += [i] * len(columns)
+            column_ids += columns
+            coefficients += [row.terms[v] for v in columns]
+        constraints = self.proto.linear_constraints
+        constraints.ids.extend(range(first, first + len(rows)))
+        constraints.lower_bounds.extend(-math.inf if row.lower is None else row.lower for row in rows)
+        constraints.upper_bounds.extend(math.inf if row.upper is None else row.upper for row in rows)
         matrix = self.proto.linear_constraint_matrix
-        columns = sorted(v for v, c in terms.items() if c)
-        matrix.row_ids.extend([rows.ids[-1]] * len(columns))
-        matrix.column_ids.extend(columns)
-        matrix.coefficients.extend(terms[v] for v in columns)
+        matrix.row_ids.extend(row_ids)
+        matrix.column_ids.extend(column_ids)
+        matrix.coefficients.extend(coefficients)
 
     def solve(self, objective: Expr, deadline: float | None, *, hint: list[int] | None = None,
-              relax: bool = False, fix: dict[int, int] | None = None,
+              relax: bool = False, fix: dict[int, int] | None = None, gap: float = 0.0,
               options: dict[str, str] | None = None) -> _HighsResult:
-        """Minimise `objective`; `relax` drops integrality, `fix` pins variables to values."""
+        """Minimise `objective`; `relax` drops integrality, `fix` pins variables to values,
+        `gap` is the relative gap to stop at."""
         from ortools.math_opt import (
             callback_pb2,
             model_parameters_pb2,
@@ -283,8 +294,8 @@ class _Highs:
         proto.objective.linear_coefficients.ids.extend(columns)
         proto.objective.linear_coefficients.values.extend(objective.terms[v] for v in columns)
         # The objective is integral, so a gap below 1 proves optimality.
-        params = parameters_pb2.SolveParametersProto(random_seed=7, relative_gap_tolerance=0.0,
-                                                     absolute_gap_tolerance=0.5)
+        params = parameters_pb2.SolveParametersProto(random_seed=7, relative_gap_tolerance=gap,
+                                                     absolute_gap_tolerance=0.5, node_limit=NODE_LIMIT)
         for key, value in (options or {}).items():
             params.highs.string_options[key] = value
         limit = _remaining(deadline)
@@ -308,9 +319,15 @@ class _Highs:
             sparse = result.solutions[0].primal_solution.variable_values
             for var, value in zip(sparse.ids, sparse.values, strict=True):
                 found[var] = value
-        bound = result.termination.objective_bounds.dual_bound
-        low = math.ceil(bound - 1e-6) if math.isfinite(bound) else None
-        return _HighsResult(found, low, reason == result_pb2.TERMINATION_REASON_OPTIMAL)
+        reduced = None
+        if relax and found is not None and result.solutions[0].HasField("dual_solution"):
+            reduced = [0.0] * self.size
+            sparse = result.solutions[0].dual_solution.reduced_costs
+            for var, value in zip(sparse.ids, sparse.values, strict=True):
+                reduced[var] = value
+        dual = result.termination.objective_bounds.dual_bound
+        low = math.ceil(dual - 1e-6) if math.isfinite(dual) else None
+        return _HighsResult(found, low, reason == result_pb2.TERMINATION_REASON_OPTIMAL, dual, reduced)
 
 
 @dataclass(frozen=True)
@@ -318,53 +335,66 @@ class _HighsResult:
     values: list[float] | None  # None: no solution
     bound: int | None  # the least integer the objective can take (None: none known)
     optimal: bool
-
-
-def _gap_closed(value: int, bound: int | None) -> bool:
-    return bound is not None and value - bound <= SOFT_GAP * abs(value)
+    dual: float  # the solver's own bound
+    reduced: list[float] | None = None  # an LP's reduced costs
 
 
 def _soft_highs(highs: _Highs, level: Level, values: list[int], bound: int | None,
                 decisions: list[int], deadline: float | None) -> tuple[list[int], LevelResult]:
-    """The soft level, from a valid plan: LP bound, then LP-guided plans, then the MIP.
+    """The soft level, from a valid plan: LP bound, an LP-guided plan, then a reduced MIP.
 
     The LP relaxation (interior point, then crossover to a vertex) gives a
-    bound that has closed the gap on most benchmark weeks. Its vertex is
-    nearly integral, so fixing the decisions it takes whole and solving the
-    few left over (a small MIP) usually finds a plan at the bound. Only when
-    a gap of more than SOFT_GAP is left does the whole MIP run, hinted with
-    the best plan so far.
+    bound that was within 1 of the optimum on every benchmark week once the
+    start's bounds are in. Its vertex is nearly integral, so fixing the
+    decisions it takes whole and solving the few left over (a small MIP)
+    finds a plan at or next to the bound. What gap is left, the MIP closes,
+    with every variable whose LP reduced cost exceeds the gap fixed at its
+    bound (reduced-cost fixing: moving it would cost more than any better
+    plan can), which leaves a small MIP where the whole one took seconds.
     """
     value = level.expr.value(values)
+    by = "flow bound"
 
-    def result(by: str) -> tuple[list[int], LevelResult]:
-        return values, LevelResult(level.name, value, bound is not None and value <= bound, bound, by)
+    def better(found: list[float] | None) -> None:
+        nonlocal values, value
+        if found is not None and level.expr.value(rounded := [round(x) for x in found]) < value:
+            values, value = rounded, level.expr.value(rounded)
 
-    if _gap_closed(value, bound):
-        return result("flow bound")
+    def tighter(low: int | None) -> None:
+        nonlocal bound
+        if low is not None and (bound is None or low > bound):
+            bound = low
+
+    if bound is not None and value <= bound:
+        return values, LevelResult(level.name, value, True, bound, by)
+    by = "LP bound"
     relaxed = highs.solve(level.expr, deadline, relax=True, options={"solver": "ipm"})
-    if relaxed.bound is not None:
-        bound = relaxed.bound if bound is None else max(bound, relaxed.bound)
-    if _gap_closed(value, bound):
-        return result("LP bound")
-    if relaxed.values is not None:
-        whole = {v: round(relaxed.values[v]) for v in decisions
-                 if abs(relaxed.values[v] - round(relaxed.values[v])) < 1e-6}
-        rounded = highs.solve(level.expr, deadline, fix=whole)
-        if rounded.values is not None:
-            found = [round(x) for x in rounded.values]
-            if level.expr.value(found) < value:
-                values, value = found, level.expr.value(found)
-    if _gap_closed(value, bound):
-        return result("LP bound")
-    full = highs.solve(level.expr, deadline, hint=values, options=SOFT_MIP_OPTIONS)
-    if full.values is not None:
-        found = [round(x) for x in full.values]
-        if level.expr.value(found) < value:
-            values, value = found, level.expr.value(found)
-    if full.bound is not None:
-        bound = full.bound if bound is None else max(bound, full.bound)
-    return result("highs")
+    tighter(relaxed.bound)
+    lp, reduced = relaxed.values, relaxed.reduced
+    if lp is not None and (bound is None or value > bound):
+        whole = {v: round(lp[v]) for v in decisions if abs(lp[v] - round(lp[v])) < 1e-6}
+        better(highs.solve(level.expr, deadline, fix=whole).values)
+    if bound is None or value > bound:
+        by = "highs"
+        fix: dict[int, int] = {}
+        if lp is not None and reduced is not None:
+            # A plan better than `value` is at most `room` above the LP's optimum.
+            room = value - 1 - relaxed.dual + 1e-6
+            lower, upper = highs.proto.variables.lower_bounds, highs.proto.variables.upper_bounds
+            for var, cost in enumerate(reduced):
+                if cost > room and lp[var] <= lower[var] + 1e-9:
+                    fix[var] = round(lower[var])
+                elif -cost > room and lp[var] >= upper[var] - 1e-9:
+                    fix[var] = round(upper[var])
+        worst = value
+        try:
+            rest = highs.solve(level.expr, deadline, hint=values, fix=fix, options=SOFT_MIP_OPTIONS)
+        except InfeasibleModel:  # no plan better than `value` is left
+            tighter(worst)
+        else:
+            better(rest.values)
+            tighter(None if rest.bound is None else min(rest.bound, worst))
+    return values, LevelResult(level.name, value, bound is not None and value <= bound, bound, by)
 
 
 def solve_highs(model: LinearModel, levels: list[Level], deadline: float | None,
@@ -373,7 +403,7 @@ def solve_highs(model: LinearModel, levels: list[Level], deadline: float | None,
     highs = _Highs(model)
     values, results = _start(model, levels, start)
     for level, done in zip(levels, results, strict=False):
-        highs.add_row(level.expr.terms, None, done.value - level.expr.constant)
+        highs.add_rows([Row(level.expr.terms, None, done.value - level.expr.constant)])
     hinted = start is not None
     for level in levels[len(results):]:
         if not level.must_prove and hinted:
@@ -392,20 +422,20 @@ def solve_highs(model: LinearModel, levels: list[Level], deadline: float | None,
             proven = found.optimal or (found.bound is not None and found.bound >= value)
             done = LevelResult(level.name, value, proven, found.bound, "highs")
         results.append(done)
-        highs.add_row(level.expr.terms, None, done.value - level.expr.constant)
+        highs.add_rows([Row(level.expr.terms, None, done.value - level.expr.constant)])
     return Solution(values, tuple(results), "highs")
 
 
-def choose_backend(model: LinearModel) -> str:
+def choose_backend(model: LinearModel, soft: bool = False) -> str:
     """The back end for this shape of problem (see docs/benchmarks.md).
 
-    CP-SAT on every shape measured (40-1000 volunteers, 1-4 weeks, easy and
-    tight): with the flow warm start it proves levels 1-2 as fast as HiGHS or
-    faster (1.4 s against 5-8 s at 1000 x 4 weeks), its soft stage is
-    deterministic and as good or better, and it works in exact integers.
-    HiGHS stays selectable (`--solver highs`).
+    With a soft level, HiGHS on every shape measured (40-1000 volunteers, 1-4
+    weeks, easy and tight, plain and re-plan): its LP bound and reduced-cost
+    fixing prove the soft level where CP-SAT's search took 10-70 s or stopped
+    at a gap. Levels 1-2 alone (what-if, `soft=False`) stay on CP-SAT, which
+    proves them at least as fast (issues 3 and 4).
     """
-    return "cp-sat"
+    return "highs" if soft else "cp-sat"
 
 
 def solve_levels(model: LinearModel, levels: list[Level], backend: str,

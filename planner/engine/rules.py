@@ -6,12 +6,13 @@ holds no variable that rule 1 already forbids.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from planner.engine.linear import Expr, LinearModel
-from planner.problem import Problem, Slot
+from planner.problem import Problem, Slot, Volunteer
 from planner.validate import eligible
 
 
@@ -43,6 +44,26 @@ class PlanModel:
         return any(trained for _, trained in self.outside[slot_id])
 
 
+def _around(problem: Problem) -> dict[str, list[Volunteer]]:
+    """Per slot, in roster order, the volunteers with a window that contains it.
+
+    A sweep over slots sorted by start, so rule 1 is checked only on these
+    pairs rather than on every volunteer and slot (a third of the time of
+    building a 1000-volunteer model went there).
+    """
+    slots = sorted(problem.slots, key=lambda s: s.start)
+    starts = [s.start for s in slots]
+    around: dict[str, list[Volunteer]] = defaultdict(list)
+    for vol in problem.volunteers:
+        seen: set[str] = set()
+        for window in vol.available:
+            for slot in slots[bisect_left(starts, window.start):bisect_right(starts, window.end)]:
+                if slot.end <= window.end and slot.id not in seen:
+                    seen.add(slot.id)
+                    around[slot.id].append(vol)
+    return around
+
+
 def rule_1_eligibility(m: PlanModel) -> None:
     """One variable per pair allowed by kind, availability and background check.
 
@@ -50,9 +71,10 @@ def rule_1_eligibility(m: PlanModel) -> None:
     volunteer is eligible, since rule 4 could never let them work it.
     """
     trained_on: set[str] = {slot.id for slot in m.problem.slots if m.trained_can_join(slot.id)}
+    around = _around(m.problem)
     pairs = []
     for slot in m.problem.slots:
-        for vol in m.problem.volunteers:
+        for vol in around[slot.id]:
             if vol.cap(slot.kind) > 0 and eligible(vol, slot):
                 pairs.append((vol, slot))
                 if vol.trained:

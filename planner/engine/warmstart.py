@@ -276,16 +276,24 @@ class Start:
     soft_bound: int | None = None
 
 
-def _fewest_most_shifts(m: PlanModel, steer: dict[Pair, int], bound: int, top: int) -> int:
-    """The least cap on everyone's shifts under which the flow still reaches `bound`.
+def _most_shifts(m: PlanModel, pairs: list[Pair]) -> int:
+    shifts: dict[str, int] = defaultdict(int)
+    for vid, slot_id in pairs:
+        shifts[vid] += m.problem.slot(slot_id).kind == "shift"
+    return max(shifts.values(), default=0)
 
-    Bisection over the cap; since the flow relaxes the plan, every plan optimal
-    on levels 1-2 gives someone at least that many shifts.
+
+def _fewest_most_shifts(m: PlanModel, steer: dict[Pair, int], flow: _Flow, top: int) -> int:
+    """The least cap on everyone's shifts under which the flow still reaches its bound.
+
+    Bisection over the cap, up to the most shifts the uncapped flow gives
+    anyone; since the flow relaxes the plan, every plan optimal on levels 1-2
+    gives someone at least that many shifts.
     """
-    low, high = m.lp.lower[top], m.lp.upper[top]
+    low, high = m.lp.lower[top], _most_shifts(m, flow.chosen)
     while low < high:
         middle = (low + high) // 2
-        if _flow(m, steer, middle).bound == bound:
+        if _flow(m, steer, middle).bound == flow.bound:
             high = middle
         else:
             low = middle + 1
@@ -312,8 +320,8 @@ def warm_start(m: PlanModel, unfilled: Expr, below: Expr, soft: Expr | None = No
     top = m.most_shifts
     most = None
     if flow.bound is not None and top is not None:
-        most = _fewest_most_shifts(m, steer, flow.bound, top)
-        if most < m.lp.upper[top]:
+        most = _fewest_most_shifts(m, steer, flow, top)
+        if most < _most_shifts(m, flow.chosen):
             flows.append(_flow(m, steer, most))
     weight = sum(s.target for s in m.problem.slots) + 1
     best: tuple[tuple[int, int], list[int]] | None = None
