@@ -39,9 +39,6 @@ CPSAT_SOFT_WORK = 5.0
 # A deterministic guard on every HiGHS MIP (the benchmark's need at most a few
 # hundred nodes); a caller's time limit is the wall-clock one.
 NODE_LIMIT = 100_000
-# HiGHS on the whole soft MIP: its presolve took 4-6 s on 1000 x 4 weeks and
-# the root LP is faster by interior point (see docs/benchmarks.md).
-SOFT_MIP_OPTIONS = {"presolve": "off", "mip_lp_solver": "ipm"}
 # Weights above this are not merged (objective values stay exact in a double).
 MAX_MERGED_WEIGHT = 2**40
 
@@ -201,8 +198,12 @@ def solve_cpsat(model: LinearModel, levels: list[Level], deadline: float | None,
         if status == cp_model.INFEASIBLE:
             raise InfeasibleModel()
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            # Out of time before any solution: keep the previous one.
-            results.extend(LevelResult(level.name, level.expr.value(values), False) for level in group)
+            # Out of time before any solution: keep the previous one (and the start's bound).
+            low = known if soft else None
+            for level in group:
+                reached = level.expr.value(values)
+                proven = low is not None and low >= reached
+                results.append(LevelResult(level.name, reached, proven, low, "flow bound"))
             continue
         values = [int(solver.value(x)) for x in xs]
         value = int(round(solver.objective_value))
@@ -388,7 +389,7 @@ def _soft_highs(highs: _Highs, level: Level, values: list[int], bound: int | Non
                     fix[var] = round(upper[var])
         worst = value
         try:
-            rest = highs.solve(level.expr, deadline, hint=values, fix=fix, options=SOFT_MIP_OPTIONS)
+            rest = highs.solve(level.expr, deadline, hint=values, fix=fix)
         except InfeasibleModel:  # no plan better than `value` is left
             tighter(worst)
         else:
