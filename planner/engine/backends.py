@@ -39,6 +39,8 @@ CPSAT_SOFT_WORK = 5.0
 # A deterministic guard on every HiGHS MIP (the benchmark's need at most a few
 # hundred nodes); a caller's time limit is the wall-clock one.
 NODE_LIMIT = 100_000
+# Below this many rows the soft LP goes to dual simplex whatever its objective.
+SMALL_LP_ROWS = 5000
 # Weights above this are not merged (objective values stay exact in a double).
 MAX_MERGED_WEIGHT = 2**40
 
@@ -340,6 +342,15 @@ class _HighsResult:
     reduced: list[float] | None = None  # an LP's reduced costs
 
 
+def _lp_method(highs: _Highs, level: Level, decisions: list[int]) -> str:
+    """Dual simplex when the soft level prices most decisions (a published plan prices every
+    pair) or the model is small; interior point on large, degenerate LPs (min-max and days in
+    a row only), where simplex took 2-6 times as long (docs/benchmarks.md)."""
+    priced = sum(1 for v in decisions if level.expr.terms.get(v))
+    small = len(highs.proto.linear_constraints.ids) < SMALL_LP_ROWS
+    return "simplex" if small or 2 * priced >= len(decisions) else "ipm"
+
+
 def _soft_highs(highs: _Highs, level: Level, values: list[int], bound: int | None,
                 decisions: list[int], deadline: float | None) -> tuple[list[int], LevelResult]:
     """The soft level, from a valid plan: LP bound, an LP-guided plan, then a reduced MIP.
@@ -369,7 +380,8 @@ def _soft_highs(highs: _Highs, level: Level, values: list[int], bound: int | Non
     if bound is not None and value <= bound:
         return values, LevelResult(level.name, value, True, bound, by)
     by = "LP bound"
-    relaxed = highs.solve(level.expr, deadline, relax=True, options={"solver": "ipm"})
+    method = _lp_method(highs, level, decisions)
+    relaxed = highs.solve(level.expr, deadline, relax=True, options={"solver": method})
     tighter(relaxed.bound)
     lp, reduced = relaxed.values, relaxed.reduced
     if lp is not None and (bound is None or value > bound):
