@@ -12,6 +12,7 @@ the warm start (planner.engine.warmstart) comes with a proof of its own.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass
@@ -37,8 +38,10 @@ CPSAT_SOFT_WORK = 5.0
 # A deterministic guard on every HiGHS MIP (the benchmark's need at most a few
 # hundred nodes); a caller's time limit is the wall-clock one.
 NODE_LIMIT = 100_000
+# HiGHS on the reduced soft MIP (see docs/benchmarks.md).
+SOFT_MIP_OPTIONS: dict[str, str] = {"presolve": "off"}
 # Below this many rows the soft LP goes to dual simplex whatever its objective.
-SMALL_LP_ROWS = 5000
+SMALL_LP_ROWS = 8000
 # Weights above this are not merged (objective values stay exact in a double).
 MAX_MERGED_WEIGHT = 2**40
 
@@ -169,8 +172,9 @@ def solve_cpsat(model: LinearModel, levels: list[Level], deadline: float | None,
     if start is not None:
         for x, v in zip(xs, values, strict=True):
             cp.add_hint(x, v)
-    known = start.soft_bound if start is not None and start.proven == len(results) else None
-    if known is not None:
+    # The start's bounds (set only when it proved levels 1-2) hold for the soft level.
+    known = start.soft_bound if start is not None else None
+    if start is not None:
         for var, low in start.lower.items():
             cp.add(xs[var] >= low)
     for group, weights in _groups(model, levels, len(results)):
@@ -382,7 +386,8 @@ def _soft_highs(highs: _Highs, level: Level, values: list[int], bound: int | Non
     lp, reduced = relaxed.values, relaxed.reduced
     if lp is not None and (bound is None or value > bound):
         whole = {v: round(lp[v]) for v in decisions if abs(lp[v] - round(lp[v])) < 1e-6}
-        better(highs.solve(level.expr, deadline, fix=whole).values)
+        with contextlib.suppress(InfeasibleModel):  # the rounding may leave no plan; fine
+            better(highs.solve(level.expr, deadline, fix=whole).values)
     if bound is None or value > bound:
         by = "highs"
         fix: dict[int, int] = {}
@@ -397,7 +402,7 @@ def _soft_highs(highs: _Highs, level: Level, values: list[int], bound: int | Non
                     fix[var] = round(upper[var])
         worst = value
         try:
-            rest = highs.solve(level.expr, deadline, hint=values, fix=fix)
+            rest = highs.solve(level.expr, deadline, hint=values, fix=fix, options=SOFT_MIP_OPTIONS)
         except InfeasibleModel:  # no plan better than `value` is left
             tighter(worst)
         else:
@@ -416,10 +421,12 @@ def solve_highs(model: LinearModel, levels: list[Level], deadline: float | None,
     hinted = start is not None
     for level in levels[len(results):]:
         if not level.must_prove and hinted:
-            if start is not None and start.proven == len(results):
+            # The start's bounds (set only when it proved levels 1-2) hold from here on.
+            bound = None
+            if start is not None:
                 for var, low in start.lower.items():
                     highs.proto.variables.lower_bounds[var] = low
-            bound = start.soft_bound if start is not None and start.proven == len(results) else None
+                bound = start.soft_bound
             values, done = _soft_highs(highs, level, values, bound, decisions or [], deadline)
         else:
             found = highs.solve(level.expr, deadline, hint=values if hinted else None)
