@@ -22,10 +22,13 @@ For each problem, one after another, in this process unless said:
   MathOpt Python model, default settings, one level after another, no warm
   start): the yardstick of issue 16.
 
-Every run is checked with planner.validate, and every run that proves levels
-1-2 must agree on them. Cells: levels 1-2 as `unfilled / below target`; the
-soft level as `value = bound` (proven optimal), `value >= bound (gap%)` or
-`value` (no bound). Run benchmarks one at a time: the machine has two cores.
+Every run is checked with planner.validate, every run that proves levels 1-2
+must agree on them, and every repeat must give the same answer. Cells: levels
+1-2 as `unfilled / below target` (greedy: then its soft level); the soft
+level as `value = bound` (proven optimal), `value >= bound (gap%)` or `value`
+(no bound); a run whose levels 1-2 differ from the proven ones shows them in
+brackets. Times are medians of up to `--repeat` runs. Run benchmarks one at
+a time: the machine has two cores.
 """
 
 from __future__ import annotations
@@ -198,7 +201,7 @@ def levels_cell(run: Run, proven: tuple[int, int]) -> str:
     return f" [{run.unfilled} / {run.below}{'' if run.levels_proven else ' unproven'}]"
 
 
-COLUMNS = ("problem", "levels 1-2", "greedy", "auto", "process s", "plan s", "soft", "cp-sat s",
+COLUMNS = ("problem", "levels 1-2", "greedy s", "greedy", "auto", "process s", "plan s", "soft", "cp-sat s",
            "cp-sat soft", "highs s", "highs soft", "HiGHS plain s", "HiGHS plain soft")
 
 
@@ -232,8 +235,9 @@ def bench_problem(volunteers: int, weeks: int, tight: bool, replan: bool, args: 
     assert len(proven) <= 1, f"{name}: proven levels 1-2 differ: {proven}"
     common = proven.pop() if proven else (-1, -1)
     status = "proven" if auto.levels_proven else "unproven"
-    cells = [name, f"{auto.unfilled} / {auto.below} {status}", f"{greedy.unfilled} / {greedy.below}",
-             chosen[0], f"{process.seconds:.2f}", f"{auto.seconds:.2f}",
+    cells = [name, f"{auto.unfilled} / {auto.below} {status}", f"{greedy.seconds:.2f}",
+             f"{greedy.unfilled} / {greedy.below}; {greedy.soft}", chosen[0], f"{process.seconds:.2f}",
+             f"{auto.seconds:.2f}",
              soft_cell(auto) + levels_cell(auto, common)]
     for solver in engine.BACKENDS:
         run = runs[solver]

@@ -1,8 +1,9 @@
 """The planning engine: optimal weekly plans, explained.
 
-`solve` builds one integer model (rules.py, goals.py), minimises the contract's
-levels in order with CP-SAT or HiGHS (backends.py), and explains every
-position it could not fill (explain.py).
+`solve` builds one integer model (rules.py, goals.py), starts from a flow-based
+plan that usually proves levels 1-2 and bounds the soft level (warmstart.py),
+minimises the levels in order with CP-SAT or HiGHS (backends.py), and explains
+every position it could not fill (explain.py).
 """
 
 from __future__ import annotations
@@ -64,7 +65,9 @@ def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "a
                           if solution.values[var] == 1),
                          key=lambda a: (slot_order[a.slot], volunteer_order[a.volunteer]))
     proven = all(level.proven for level in solution.levels[:2])
-    soft_level = solution.levels[2] if goals else LevelResult("soft goals", 0, True, 0)
+    # No goal to weigh: level 3 is 0 for every plan. A bound on it means something
+    # only at the optimum of levels 1-2.
+    soft_level = solution.levels[2] if goals else LevelResult("soft goals", 0, soft, 0 if soft else None)
     soft_bound = soft_level.bound if proven else None
     return Plan(
         status="optimal" if proven else "feasible",

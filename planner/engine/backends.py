@@ -8,6 +8,12 @@ them all, which on 1000-volunteer weeks is far faster than proving level 1 on
 its own. HiGHS works in floating point, so it solves one level at a time. A
 level's value counts as proven only when the solver's bound meets it, or when
 the warm start (planner.engine.warmstart) comes with a proof of its own.
+
+The soft level (issue 16) starts from the warm start's bounds. HiGHS solves
+its LP relaxation, rounds the LP's vertex into a plan, and closes what gap is
+left with a MIP shrunk by reduced-cost fixing (`_soft_highs`); CP-SAT searches
+on a deterministic work budget. Neither stops on the clock unless the caller
+gives a time limit.
 """
 
 from __future__ import annotations

@@ -8,6 +8,13 @@ usual weeks (no overlapping slots) it is already optimal for levels 1-2 and the
 solvers only have to prove it. When the repaired plan meets the flow's lower
 bound on levels 1-2, that bound is the proof, and `Start.proven` says so.
 
+The soft goals steer the same flow: their per-pair weights (changes from the
+published plan, preferences) are its arc costs below one unit of level 2,
+and a bisection over a cap on everyone's shifts finds the least "most shifts
+for one person" any plan optimal on levels 1-2 can have. Together they give
+a lower bound on the soft level (`Start.soft_bound`) that the solvers start
+from; on the easy weeks the start meets it and no solver runs at all.
+
 `greedy` is the simple baseline the benchmarks compare against.
 """
 
