@@ -73,6 +73,10 @@ class InfeasibleModel(Exception):
     """Only pins can make a plan model infeasible."""
 
 
+def _late(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
+
+
 def _remaining(deadline: float | None) -> float | None:
     return None if deadline is None else max(0.05, deadline - time.monotonic())
 
@@ -328,15 +332,16 @@ class _Highs:
             sparse = result.solutions[0].primal_solution.variable_values
             for var, value in zip(sparse.ids, sparse.values, strict=True):
                 found[var] = value
-        reduced = None
-        if relax and found is not None and result.solutions[0].HasField("dual_solution"):
+        optimal = reason == result_pb2.TERMINATION_REASON_OPTIMAL
+        reduced = None  # only an optimal LP's reduced costs may fix variables
+        if relax and optimal and found is not None and result.solutions[0].HasField("dual_solution"):
             reduced = [0.0] * self.size
             sparse = result.solutions[0].dual_solution.reduced_costs
             for var, value in zip(sparse.ids, sparse.values, strict=True):
                 reduced[var] = value
         dual = result.termination.objective_bounds.dual_bound
         low = math.ceil(dual - 1e-6) if math.isfinite(dual) else None
-        return _HighsResult(found, low, reason == result_pb2.TERMINATION_REASON_OPTIMAL, dual, reduced)
+        return _HighsResult(found, low, optimal, dual, reduced)
 
 
 @dataclass(frozen=True)
@@ -383,18 +388,23 @@ def _soft_highs(highs: _Highs, level: Level, values: list[int], bound: int | Non
         if low is not None and (bound is None or low > bound):
             bound = low
 
-    if bound is not None and value <= bound:
-        return values, LevelResult(level.name, value, True, bound, by)
+    def done() -> tuple[list[int], LevelResult]:
+        return values, LevelResult(level.name, value, bound is not None and value <= bound, bound, by)
+
+    # Each stage only starts before the caller's deadline: interior point checks
+    # the clock too seldom to stop soon after it.
+    if (bound is not None and value <= bound) or _late(deadline):
+        return done()
     by = "LP bound"
     method = _lp_method(highs, level, decisions)
     relaxed = highs.solve(level.expr, deadline, relax=True, options={"solver": method})
     tighter(relaxed.bound)
     lp, reduced = relaxed.values, relaxed.reduced
-    if lp is not None and (bound is None or value > bound):
+    if lp is not None and (bound is None or value > bound) and not _late(deadline):
         whole = {v: round(lp[v]) for v in decisions if abs(lp[v] - round(lp[v])) < 1e-6}
         with contextlib.suppress(InfeasibleModel):  # the rounding may leave no plan; fine
             better(highs.solve(level.expr, deadline, fix=whole).values)
-    if bound is None or value > bound:
+    if (bound is None or value > bound) and not _late(deadline):
         by = "highs"
         fix: dict[int, int] = {}
         if lp is not None and reduced is not None:
@@ -414,7 +424,7 @@ def _soft_highs(highs: _Highs, level: Level, values: list[int], bound: int | Non
         else:
             better(rest.values)
             tighter(None if rest.bound is None else min(rest.bound, worst))
-    return values, LevelResult(level.name, value, bound is not None and value <= bound, bound, by)
+    return done()
 
 
 def solve_highs(model: LinearModel, levels: list[Level], deadline: float | None,
