@@ -27,8 +27,9 @@ must agree on them, and every repeat must give the same answer. Cells: levels
 1-2 as `unfilled / below target` (greedy: then its soft level); the soft
 level as `value = bound` (proven optimal), `value >= bound (gap%)` or `value`
 (no bound); a run whose levels 1-2 differ from the proven ones shows them in
-brackets. Times are medians of up to `--repeat` runs. Run benchmarks one at
-a time: the machine has two cores.
+brackets. Times are medians of up to `--repeat` rounds, each running every
+method once (so load changes hit them alike). Run benchmarks one at a time:
+the machine has two cores.
 """
 
 from __future__ import annotations
@@ -205,14 +206,24 @@ COLUMNS = ("problem", "levels 1-2", "greedy s", "greedy", "auto", "process s", "
            "cp-sat soft", "highs s", "highs soft", "HiGHS plain s", "HiGHS plain soft")
 
 
-def repeated(run: Callable[[], Run], times: int, budget: float) -> Run:
-    """The median time of up to `times` runs, fewer when the next would pass `budget` seconds
-    in all; every repeat must give the same answer (the engine is deterministic)."""
-    runs = [run()]
-    while len(runs) < times and sum(r.seconds for r in runs) + runs[-1].seconds <= budget:
-        runs.append(run())
-        assert replace(runs[-1], seconds=0) == replace(runs[0], seconds=0), f"repeats differ: {runs}"
-    return replace(runs[0], seconds=statistics.median(r.seconds for r in runs))
+def interleaved(methods: dict[str, Callable[[], Run]], times: int, budget: float) -> dict[str, Run]:
+    """Each method's answer and median time over up to `times` rounds of one run each.
+
+    Rounds run every method once, so a change in the machine's load hits them
+    alike; a method sits out once another run would take it past `budget`
+    seconds in all. Every repeat must give the same answer (the engine is
+    deterministic).
+    """
+    runs: dict[str, list[Run]] = {name: [] for name in methods}
+    for _ in range(times):
+        for name, method in methods.items():
+            done = runs[name]
+            if done and sum(r.seconds for r in done) + done[-1].seconds > budget:
+                continue
+            done.append(method())
+            assert replace(done[-1], seconds=0) == replace(done[0], seconds=0), f"{name}: repeats differ"
+    return {name: replace(done[0], seconds=statistics.median(r.seconds for r in done))
+            for name, done in runs.items()}
 
 
 def bench_problem(volunteers: int, weeks: int, tight: bool, replan: bool, args: argparse.Namespace,
@@ -222,15 +233,18 @@ def bench_problem(volunteers: int, weeks: int, tight: bool, replan: bool, args: 
     problem = read_problem(doc)
     path = tmp / "problem.json"
     path.write_text(json.dumps(doc))
-    times, budget = args.repeat, args.repeat_budget
     greedy = run_greedy(problem)
-    process = repeated(lambda: run_process(path, args.time_limit), times, budget)
     chosen: list[str] = []
-    auto = repeated(lambda: run_engine(problem, "auto", None, chosen), times, budget)
+    methods: dict[str, Callable[[], Run]] = {
+        "process": lambda: run_process(path, args.time_limit),
+        "auto": lambda: run_engine(problem, "auto", None, chosen),
+        **{solver: lambda s=solver: run_engine(problem, s, args.time_limit) for solver in engine.BACKENDS},
+        "plain": lambda: run_plain_highs(problem, args.time_limit),
+    }
+    done = interleaved(methods, args.repeat, args.repeat_budget)
+    process, auto, plain = done["process"], done["auto"], done["plain"]
+    runs = {solver: done[solver] for solver in engine.BACKENDS}
     assert replace(process, seconds=0) == replace(auto, seconds=0), "the process and the engine differ"
-    runs = {solver: repeated(lambda s=solver: run_engine(problem, s, args.time_limit), times, budget)
-            for solver in engine.BACKENDS}
-    plain = repeated(lambda: run_plain_highs(problem, args.time_limit), times, budget)
     proven = {(r.unfilled, r.below) for r in (auto, *runs.values(), plain) if r.levels_proven}
     assert len(proven) <= 1, f"{name}: proven levels 1-2 differ: {proven}"
     common = proven.pop() if proven else (-1, -1)
@@ -254,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="40,200,600,1000")
     parser.add_argument("--weeks", default="1,2,4")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per method, median time (default 3)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of runs, median time (default 3)")
     parser.add_argument("--repeat-budget", type=float, default=8.0,
                         help="no repeat that would take a method past this many seconds (default 8)")
     args = parser.parse_args(argv)

@@ -183,11 +183,16 @@ def solve_cpsat(model: LinearModel, levels: list[Level], deadline: float | None,
         for x, v in zip(xs, values, strict=True):
             cp.add_hint(x, v)
     # The start's bounds (set only when it proved levels 1-2) hold for the soft level.
-    known = start.soft_bound if start is not None else None
+    known = None
     if start is not None:
+        known = start.soft_bound
         for var, low in start.lower.items():
             cp.add(xs[var] >= low)
     for group, weights in _groups(model, levels, len(results)):
+        soft = not group[0].must_prove
+        if soft and known is not None and group[0].expr.value(values) <= known:
+            results.append(LevelResult(group[0].name, group[0].expr.value(values), True, known, "flow bound"))
+            continue
         terms: dict[int, int] = {}
         for level, weight in zip(group, weights, strict=True):
             for v, c in level.expr.terms.items():
@@ -199,7 +204,6 @@ def solve_cpsat(model: LinearModel, levels: list[Level], deadline: float | None,
             setattr(solver.parameters, key, value)
         limit = _remaining(deadline)
         solver.parameters.max_time_in_seconds = limit if limit is not None else 1e9
-        soft = not group[0].must_prove
         if soft:
             solver.parameters.max_deterministic_time = CPSAT_SOFT_WORK
             constant = group[0].expr.constant
