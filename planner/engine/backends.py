@@ -370,11 +370,11 @@ def _soft_highs(highs: _Highs, level: Level, values: list[int], bound: int | Non
                 decisions: list[int], deadline: float | None) -> tuple[list[int], LevelResult]:
     """The soft level, from a valid plan: LP bound, an LP-guided plan, then a reduced MIP.
 
-    The LP relaxation (interior point, then crossover to a vertex) gives a
-    bound that was within 1 of the optimum on every benchmark week once the
-    start's bounds are in. Its vertex is nearly integral, so fixing the
-    decisions it takes whole and solving the few left over (a small MIP)
-    finds a plan at or next to the bound. What gap is left, the MIP closes,
+    Once the start's bounds are in, the LP relaxation's bound was within 1 of
+    the optimum on all benchmark weeks but the tight plain 2-week ones (3.5
+    and 4.5 below). Its vertex is nearly integral, so fixing the decisions it
+    takes whole and solving the few left over (a small MIP) found the optimum,
+    or a plan 1 above it, on every week. What gap is left, the MIP closes,
     with every variable whose LP reduced cost exceeds the gap fixed at its
     bound (reduced-cost fixing: moving it would cost more than any better
     plan can), which leaves a small MIP where the whole one took seconds.

@@ -13,7 +13,7 @@ published plan, preferences) are its arc costs below one unit of level 2,
 and a bisection over a cap on everyone's shifts finds the least "most shifts
 for one person" any plan optimal on levels 1-2 can have. Together they give
 a lower bound on the soft level (`Start.soft_bound`) that the solvers start
-from; on the easy weeks the start meets it and no solver runs at all.
+from; when the start meets it, no solver runs at all.
 
 `greedy` is the simple baseline the benchmarks compare against.
 """
