@@ -1,23 +1,35 @@
-"""Solve benchmarks: greedy baseline, CP-SAT and HiGHS on seeded weeks, as a Markdown table.
+"""Solve benchmark: the engine on each back end, a plain HiGHS run and the greedy baseline, one table.
 
-    python bench/solve_bench.py [--time-limit 60] [--sizes 40,200,1000] [--weeks 1,4] [--no-alone]
+    python bench/solve_bench.py [--sizes 40,200,600,1000] [--weeks 1,2,4] [--time-limit 120]
 
-For every problem (volunteers x weeks, easy and tight; bench/generate.py,
-seed 1) it runs, one after another:
+Problems (bench/generate.py, seed 1), every combination of volunteers x weeks x
+demand x history:
+
+- demand *easy*: shift minimums at about 30% of the roster's shift capacity;
+  *tight*: at 90% of the shift positions the roster can fill at most;
+- *plain*: no preferences, no published plan (the soft level is the min-max
+  and the consecutive days); *re-plan*: half the volunteers prefer one slot
+  and a published plan, made before this week's changes, is to be kept.
+
+For each problem, one after another, in this process unless said:
 
 - greedy: pins, then slots topped up in order of scarcity (warmstart.greedy),
-  no solver; its time includes building the model (which finds who is eligible);
-- the engine (`planner.engine.solve`) on each back end, as shipped: flow warm
-  start, then the solver;
-- each back end without the warm start ("alone"), to show what the start buys;
-- for the 1000 x 4 weeks problems, the whole `python -m planner solve`
-  process per back end, as a subprocess on a written problem file.
+  no solver; its time includes building the model;
+- auto: `python -m planner solve` as a whole process (imports, reading, model,
+  solve, explanations, writing), and the same solve in this process;
+- cp-sat, highs: the engine with that back end;
+- HiGHS plain: the same model and levels given to HiGHS the plain way (the
+  MathOpt Python model, default settings, one level after another, no warm
+  start): the yardstick of issue 16.
 
-Columns: status (optimal = levels 1-2 proven), levels 1-2, the weighted soft
-level, the plan's `seconds`, the whole process's seconds, what proved levels
-1-2 ("flow bound" = the warm start met the flow relaxation's bound), and the
-gap (value - lower bound of the first unproven level) where not proven.
-Run benchmarks one at a time: the machine has two cores.
+Every run is checked with planner.validate, every run that proves levels 1-2
+must agree on them, and every repeat must give the same answer. Cells: levels
+1-2 as `unfilled / below target` (greedy: then its soft level); the soft
+level as `value = bound` (proven optimal), `value >= bound (gap%)` or `value`
+(no bound); a run whose levels 1-2 differ from the proven ones shows them in
+brackets. Times are medians of up to `--repeat` rounds, each running every
+method once (so load changes hit them alike). Run benchmarks one at a time:
+the machine has two cores.
 """
 
 from __future__ import annotations
@@ -26,13 +38,16 @@ import argparse
 import contextlib
 import datetime
 import json
+import math
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,43 +55,26 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
 from planner import engine  # noqa: E402
-from planner.core.problem import Assignment, read_problem  # noqa: E402
+from planner.core.problem import Assignment, Problem, read_problem  # noqa: E402
 from planner.core.validate import measure, validate  # noqa: E402
-from planner.engine import backends, warmstart  # noqa: E402
+from planner.engine import warmstart  # noqa: E402
+from planner.engine.goals import positions_below_target, soft_goals, unfilled_positions, weighted  # noqa: E402
+from planner.engine.linear import Level  # noqa: E402
 from planner.engine.rules import build_rules  # noqa: E402
 
-PARAMETERS = {
-    "cp-sat": "1 worker, seed 7, linearization_level 2; levels 1-2 as one exact weighted objective",
-    "highs": "MathOpt, seed 7, abs gap 0.5, rel gap 0; levels one at a time",
-}
+TIGHT = 0.9
+PREFER = 0.5
 
 
-@contextlib.contextmanager
-def capture() -> Iterator[list]:
-    """The Solution objects the engine gets from its back end during the block."""
-    seen: list = []
-    original = engine.solve_levels
-
-    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        solution = original(*args, **kwargs)
-        seen.append(solution)
-        return solution
-
-    engine.solve_levels = spy
-    try:
-        yield seen
-    finally:
-        engine.solve_levels = original
-
-
-@contextlib.contextmanager
-def without_warm_start() -> Iterator[None]:
-    original = engine.warm_start
-    engine.warm_start = lambda *args: None
-    try:
-        yield
-    finally:
-        engine.warm_start = original
+@dataclass
+class Run:
+    seconds: float
+    unfilled: int
+    below: int
+    levels_proven: bool
+    soft: int | None
+    soft_bound: int | None = None
+    by: str = ""
 
 
 def machine() -> dict[str, str]:
@@ -97,11 +95,12 @@ def machine() -> dict[str, str]:
             "ortools": ortools.__version__, "date": datetime.date.today().isoformat()}
 
 
-def row(name: str, method: str, **cells: object) -> dict[str, object]:
-    return {"problem": name, "method": method, **cells}
+def problem_doc(volunteers: int, weeks: int, tight: bool, replan: bool, seed: int) -> dict:
+    return generate(volunteers, weeks, seed=seed, demand=TIGHT if tight else None,
+                    prefer=PREFER if replan else 0.0, previous=replan)
 
 
-def run_greedy(name: str, problem) -> dict[str, object]:  # noqa: ANN001
+def run_greedy(problem: Problem) -> Run:
     started = time.perf_counter()
     model = build_rules(problem)
     pairs = warmstart.greedy(model)
@@ -109,106 +108,184 @@ def run_greedy(name: str, problem) -> dict[str, object]:  # noqa: ANN001
     assignments = [Assignment(slot, vid) for vid, slot in sorted(pairs)]
     assert not validate(problem, assignments), "greedy broke a hard rule"
     objective = measure(problem, assignments)
-    return row(name, "greedy", status="-", unfilled=objective.unfilled, below=objective.below_target,
-               soft="-", seconds=seconds)
+    soft = weighted(soft_goals(model))
+    values = warmstart.complete(model.lp, {var: int(pair in pairs) for pair, var in model.x.items()})
+    return Run(seconds, objective.unfilled, objective.below_target, False,
+               soft.value(values) if values is not None else None)
 
 
-def run_engine(name: str, problem, solver: str, time_limit: float, alone: bool) -> dict[str, object]:  # noqa: ANN001
-    with capture() as seen, (without_warm_start() if alone else contextlib.nullcontext()):
-        plan = engine.solve(problem, time_limit=time_limit, solver=solver)
+def run_engine(problem: Problem, solver: str, time_limit: float | None,
+               chosen: list[str] | None = None) -> Run:
+    plan = engine.solve(problem, time_limit=time_limit, solver=solver)
     assert not validate(problem, list(plan.assignments)), f"{solver} broke a hard rule"
-    levels = seen[-1].levels
-    gap = "-"
-    for level in levels[:2]:
-        if not level.proven:
-            gap = f"{level.name}: {level.value - level.bound}" if level.bound is not None else \
-                f"{level.name}: no bound"
-            break
-    by = "/".join(sorted({level.by for level in levels[:2] if level.proven})) or "-"
-    soft = levels[2].value if len(levels) > 2 else "-"
-    return row(name, f"{solver}{' alone' if alone else ''}", status=plan.status,
-               unfilled=plan.objective.unfilled, below=plan.objective.below_target, soft=soft,
-               seconds=plan.seconds, proof=by, gap=gap)
+    if chosen is not None:
+        chosen[:] = [plan.solver]
+    return Run(plan.seconds, plan.objective.unfilled, plan.objective.below_target, plan.status == "optimal",
+               plan.soft_total, plan.soft_bound)
 
 
-def run_process(path: Path, solver: str, time_limit: float) -> tuple[float, str]:
+def run_process(path: Path, time_limit: float) -> Run:
+    """`python -m planner solve` as shipped (no time limit); `time_limit` only guards the bench."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "plan.json"
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "planner", "solve", str(path), "--solver", solver,
-                               "--time-limit", str(time_limit), "-o", str(out)],
+        done = subprocess.run([sys.executable, "-m", "planner", "solve", str(path), "-o", str(out)],
                               cwd=ROOT, capture_output=True, text=True, timeout=time_limit * 3 + 60)
         seconds = time.perf_counter() - started
         if done.returncode != 0:
-            return seconds, f"exit {done.returncode}: {done.stderr.strip()[-200:]}"
-        return seconds, json.loads(out.read_text())["status"]
+            raise RuntimeError(f"planner solve exited {done.returncode}: {done.stderr.strip()[-300:]}")
+        plan = json.loads(out.read_text())
+        return Run(seconds, plan["objective"]["unfilled"], plan["objective"]["below_target"],
+                   plan["status"] == "optimal", plan["soft_total"], plan["soft_bound"])
 
 
-def fmt(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(value)
+def run_plain_highs(problem: Problem, time_limit: float) -> Run:
+    """The three levels given to HiGHS the plain way: MathOpt's Python model, default settings."""
+    from ortools.math_opt.python import mathopt
+
+    started = time.perf_counter()
+    deadline = started + time_limit
+    model = build_rules(problem)
+    levels = [Level("unfilled", unfilled_positions(model)), Level("below", positions_below_target(model))]
+    goals = soft_goals(model)
+    if goals:
+        levels.append(Level("soft", weighted(goals)))
+    mo = mathopt.Model(name="plan")
+    xs = [mo.add_integer_variable(lb=lo, ub=hi)
+          for lo, hi in zip(model.lp.lower, model.lp.upper, strict=True)]
+
+    def linear(terms: dict[int, int]):  # noqa: ANN202
+        return mathopt.LinearSum(mathopt.LinearTerm(xs[v], c) for v, c in terms.items())
+
+    for row in model.lp.rows:
+        mo.add_linear_constraint(lb=-math.inf if row.lower is None else row.lower,
+                                 ub=math.inf if row.upper is None else row.upper, expr=linear(row.terms))
+    found: list[tuple[int, int | None]] = []
+    values: list[int] = []
+    for level in levels:
+        mo.minimize(linear(level.expr.terms))
+        left = datetime.timedelta(seconds=max(0.1, deadline - time.perf_counter()))
+        params = mathopt.SolveParameters(time_limit=left)
+        result = mathopt.solve(mo, mathopt.SolverType.HIGHS, params=params)
+        if not result.has_primal_feasible_solution():
+            break
+        values = [round(result.variable_values(x)) for x in xs]
+        value = level.expr.value(values) - level.expr.constant
+        dual = result.termination.objective_bounds.dual_bound
+        bound = math.ceil(dual - 1e-6) + level.expr.constant if math.isfinite(dual) else None
+        found.append((value + level.expr.constant, bound))
+        mo.add_linear_constraint(ub=value, expr=linear(level.expr.terms))
+    seconds = time.perf_counter() - started
+    assignments = [Assignment(slot, vid) for (vid, slot), var in model.x.items() if values and values[var]]
+    assert not validate(problem, assignments), "plain HiGHS broke a hard rule"
+    if len(found) < 2:
+        return Run(seconds, -1, -1, False, None)
+    proven = all(bound is not None and bound >= value for value, bound in found[:2])
+    soft, soft_bound = found[2] if len(found) > 2 else (None, None) if goals else (0, 0)
+    return Run(seconds, found[0][0], found[1][0], proven, soft, soft_bound if proven else None)
 
 
-COLUMNS = (("problem", "problem"), ("method", "method"), ("status", "status"), ("unfilled", "unfilled"),
-           ("below", "below target"), ("soft", "soft (weighted)"), ("seconds", "plan s"),
-           ("process", "process s"), ("proof", "levels 1-2 proven by"), ("gap", "gap"))
+def soft_cell(run: Run) -> str:
+    if run.soft is None:
+        return "-"
+    if run.soft_bound is None:
+        return f"{run.soft}"
+    if run.soft_bound >= run.soft:
+        return f"{run.soft} = {run.soft_bound}"
+    return f"{run.soft} >= {run.soft_bound} ({100 * (run.soft - run.soft_bound) / run.soft:.2f}%)"
 
 
-def table(rows: list[dict[str, object]]) -> str:
-    lines = ["| " + " | ".join(title for _, title in COLUMNS) + " |",
-             "|" + "|".join("---" for _ in COLUMNS) + "|"]
-    for r in rows:
-        lines.append("| " + " | ".join(fmt(r.get(key, "")) for key, _ in COLUMNS) + " |")
-    return "\n".join(lines)
+def levels_cell(run: Run, proven: tuple[int, int]) -> str:
+    """Empty when the run proved levels 1-2 at the common optimum; else its values."""
+    if run.levels_proven and (run.unfilled, run.below) == proven:
+        return ""
+    return f" [{run.unfilled} / {run.below}{'' if run.levels_proven else ' unproven'}]"
 
 
-def bench_problem(volunteers: int, weeks: int, tight: bool, args: argparse.Namespace,
-                  tmp: Path) -> list[dict[str, object]]:
-    name = f"{volunteers} x {weeks} wk {'tight' if tight else 'easy'}"
-    doc = generate(volunteers, weeks, tight, args.seed)
+COLUMNS = ("problem", "levels 1-2", "greedy s", "greedy", "auto", "process s", "plan s", "soft", "cp-sat s",
+           "cp-sat soft", "highs s", "highs soft", "HiGHS plain s", "HiGHS plain soft")
+
+
+def interleaved(methods: dict[str, Callable[[], Run]], times: int, budget: float) -> dict[str, Run]:
+    """Each method's answer and median time over up to `times` rounds of one run each.
+
+    Rounds run every method once, so a change in the machine's load hits them
+    alike; a method sits out once another run would take it past `budget`
+    seconds in all. Every repeat must give the same answer (the engine is
+    deterministic).
+    """
+    runs: dict[str, list[Run]] = {name: [] for name in methods}
+    for _ in range(times):
+        for name, method in methods.items():
+            done = runs[name]
+            if done and sum(r.seconds for r in done) + done[-1].seconds > budget:
+                continue
+            done.append(method())
+            assert replace(done[-1], seconds=0) == replace(done[0], seconds=0), f"{name}: repeats differ"
+    return {name: replace(done[0], seconds=statistics.median(r.seconds for r in done))
+            for name, done in runs.items()}
+
+
+def bench_problem(volunteers: int, weeks: int, tight: bool, replan: bool, args: argparse.Namespace,
+                  tmp: Path) -> list[str]:
+    name = f"{volunteers} x {weeks} wk {'tight' if tight else 'easy'} {'re-plan' if replan else 'plain'}"
+    doc = problem_doc(volunteers, weeks, tight, replan, args.seed)
     problem = read_problem(doc)
-    done = [run_greedy(name, problem)]
-    for alone in (False, True):
-        if alone and args.no_alone:
-            continue
-        for solver in backends.BACKENDS:
-            done.append(run_engine(name, problem, solver, args.time_limit, alone))
-    if volunteers >= 1000 and weeks >= 4:
-        path = tmp / f"{volunteers}x{weeks}{'t' if tight else 'e'}.json"
-        path.write_text(json.dumps(doc))
-        for r in done[1:]:
-            if not str(r["method"]).endswith("alone"):
-                seconds, status = run_process(path, str(r["method"]), args.time_limit)
-                r["process"] = seconds if status == r["status"] else f"{seconds:.2f} ({status})"
-    for r in done:
-        print(table([r]).splitlines()[-1], file=sys.stderr, flush=True)
-    return done
+    path = tmp / "problem.json"
+    path.write_text(json.dumps(doc))
+    greedy = run_greedy(problem)
+    chosen: list[str] = []
+    methods: dict[str, Callable[[], Run]] = {
+        "process": lambda: run_process(path, args.time_limit),
+        "auto": lambda: run_engine(problem, "auto", None, chosen),
+        **{solver: lambda s=solver: run_engine(problem, s, args.time_limit) for solver in engine.BACKENDS},
+        "plain": lambda: run_plain_highs(problem, args.time_limit),
+    }
+    done = interleaved(methods, args.repeat, args.repeat_budget)
+    process, auto, plain = done["process"], done["auto"], done["plain"]
+    runs = {solver: done[solver] for solver in engine.BACKENDS}
+    assert replace(process, seconds=0) == replace(auto, seconds=0), "the process and the engine differ"
+    proven = {(r.unfilled, r.below) for r in (auto, *runs.values(), plain) if r.levels_proven}
+    assert len(proven) <= 1, f"{name}: proven levels 1-2 differ: {proven}"
+    common = proven.pop() if proven else (-1, -1)
+    status = "proven" if auto.levels_proven else "unproven"
+    cells = [name, f"{auto.unfilled} / {auto.below} {status}", f"{greedy.seconds:.2f}",
+             f"{greedy.unfilled} / {greedy.below}; {greedy.soft}", chosen[0], f"{process.seconds:.2f}",
+             f"{auto.seconds:.2f}",
+             soft_cell(auto) + levels_cell(auto, common)]
+    for solver in engine.BACKENDS:
+        run = runs[solver]
+        cells += [f"{run.seconds:.2f}", soft_cell(run) + levels_cell(run, common)]
+    cells += [f"{plain.seconds:.2f}", soft_cell(plain) + levels_cell(plain, common)]
+    line = "| " + " | ".join(cells) + " |"
+    print(line, file=sys.stderr, flush=True)
+    return [line]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--time-limit", type=float, default=60.0, help="per run, seconds (default 60)")
-    parser.add_argument("--sizes", default="40,200,1000")
-    parser.add_argument("--weeks", default="1,4")
-    parser.add_argument("--no-alone", action="store_true", help="skip the back ends without warm start")
+    parser.add_argument("--time-limit", type=float, default=120.0, help="per run, seconds (default 120)")
+    parser.add_argument("--sizes", default="40,200,600,1000")
+    parser.add_argument("--weeks", default="1,2,4")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of runs, median time (default 3)")
+    parser.add_argument("--repeat-budget", type=float, default=8.0,
+                        help="no repeat that would take a method past this many seconds (default 8)")
     args = parser.parse_args(argv)
     info = machine()
-    print(f"machine: {info['nproc']} cores, {info['cpu']}, {info['ram']} RAM; Python {info['python']}, "
-          f"OR-Tools {info['ortools']}; {info['date']}", file=sys.stderr)
-    rows = []
+    started = time.perf_counter()
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     with tempfile.TemporaryDirectory() as tmp:
         for volunteers in map(int, args.sizes.split(",")):
             for weeks in map(int, args.weeks.split(",")):
                 for tight in (False, True):
-                    rows.extend(bench_problem(volunteers, weeks, tight, args, Path(tmp)))
+                    for replan in (False, True):
+                        lines += bench_problem(volunteers, weeks, tight, replan, args, Path(tmp))
     print(f"Machine: {info['nproc']} cores ({info['cpu']}), {info['ram']} RAM; Python {info['python']}; "
-          f"OR-Tools {info['ortools']}; {info['date']}; per-run time limit {args.time_limit:g} s.\n")
-    for solver, text in PARAMETERS.items():
-        print(f"- {solver}: {text}")
-    print()
-    print(table(rows))
+          f"OR-Tools {info['ortools']}; {info['date']}; per-run time limit {args.time_limit:g} s; "
+          f"times are medians of up to {args.repeat} runs ({args.repeat_budget:g} s per method and problem); "
+          f"whole table {time.perf_counter() - started:.0f} s.\n")
+    print("\n".join(lines))
     return 0
 
 

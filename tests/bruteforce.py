@@ -6,6 +6,9 @@ caps, on-the-job training, capacity and pins are re-implemented here straight fr
 
 Search: slot by slot, every subset of the people who may still take the slot
 (branch and bound on a lower bound that only grows, so the optimum is exact).
+The soft goals (level 3, from the README's table) are counted on the slots
+decided so far; each count only grows as more slots are decided, so they
+join the bound as a third, lexicographic level.
 What-if recruits are interchangeable within their pool (shift/meal x trained/not),
 so a fresh recruit is only taken after the lower-numbered fresh ones of its pool.
 """
@@ -13,6 +16,7 @@ so a fresh recruit is only taken after the lower-numbered fresh ones of its pool
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from itertools import combinations, product
 from math import comb
 
@@ -56,6 +60,54 @@ def slot_below(slot: Slot, assigned: int) -> int:
     return max(0, slot.target - assigned)
 
 
+# ---------------------------------------------------------------- the soft goals, from the README
+
+SOFT_WEIGHTS = {"changes from the published plan": 4, "preferred slots not given": 2,
+                "most shifts for one person": 2, "consecutive days not asked for": 1}
+
+
+def soft_goals(problem: Problem, plan: list[tuple[str, str]],
+               decided: tuple[Slot, ...] | None = None) -> dict[str, int]:
+    """Each soft goal of a plan ((slot, volunteer) pairs), counted on the `decided` slots (default all).
+
+    - changes: a published (`previous`) assignment not kept, or an assignment not published;
+      nothing when there is no published plan;
+    - preferred slots not given: a slot in someone's `prefers` they are not on;
+    - most shifts for one person: the largest number of shift slots anyone has;
+    - consecutive days: a person on slots on two calendar days in a row, unless they prefer
+      a slot on each of the two days.
+    """
+    slots = {s.id: s for s in problem.slots}
+    people = {v.id: v for v in problem.volunteers}
+    decided_ids = set(slots) if decided is None else {s.id for s in decided}
+    given = set(plan)
+    published = {(a.slot, a.volunteer) for a in problem.previous if a.slot in slots and a.volunteer in people}
+    changes = 0
+    if published:
+        changes = sum(1 for pair in published if pair[0] in decided_ids and pair not in given)
+        changes += sum(1 for pair in given if pair not in published)
+    missed = sum(1 for v in problem.volunteers for sid in v.prefers
+                 if sid in decided_ids and (sid, v.id) not in given)
+    shifts: dict[str, int] = {}
+    days: dict[str, set] = {}
+    for sid, vid in given:
+        if slots[sid].kind == "shift":
+            shifts[vid] = shifts.get(vid, 0) + 1
+        days.setdefault(vid, set()).add(slots[sid].start.date())
+    in_a_row = 0
+    for vid, worked in days.items():
+        liked = {slots[sid].start.date() for sid in people[vid].prefers if sid in slots}
+        in_a_row += sum(1 for d in worked if d + timedelta(days=1) in worked
+                        and not {d, d + timedelta(days=1)} <= liked)
+    return {"changes from the published plan": changes, "preferred slots not given": missed,
+            "most shifts for one person": max(shifts.values(), default=0),
+            "consecutive days not asked for": in_a_row}
+
+
+def soft_total(goals: dict[str, int]) -> int:
+    return sum(SOFT_WEIGHTS[name] * value for name, value in goals.items())
+
+
 # ---------------------------------------------------------------- search
 
 
@@ -96,22 +148,24 @@ class _Search:
     must_fill: frozenset[str] | None = None
     budget: int = 0
     stop_at_first: bool = False
+    # solve mode: also minimise the soft goals, as a third level
+    problem: Problem | None = None
     nodes: int = 0
-    best: tuple[int, int] | None = None
+    best: tuple[int, ...] | None = None
     best_plan: list[tuple[str, str]] | None = None
     fresh_made: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.fresh_made = [0] * len(self.pools)
 
-    # cost in solve mode: (unfilled, below target); in what-if mode: (recruits, trained recruits)
+    # cost in solve mode: (unfilled, below target[, soft]); in what-if mode: (recruits, trained recruits)
     def run(self) -> None:
-        self._dfs(0, (0, 0), 0, [])
+        self._dfs(0, (0, 0, 0) if self.problem is not None else (0, 0), 0, [])
 
-    def _done(self, cost: tuple[int, int]) -> bool:
+    def _done(self, cost: tuple[int, ...]) -> bool:
         return self.best is not None and (self.stop_at_first or cost >= self.best)
 
-    def _dfs(self, i: int, cost: tuple[int, int], spent: int, plan: list[tuple[str, str]]) -> None:
+    def _dfs(self, i: int, cost: tuple[int, ...], spent: int, plan: list[tuple[str, str]]) -> None:
         self.nodes += 1
         if self.nodes > LIMIT:
             raise TooBig(f"more than {LIMIT} nodes")
@@ -159,7 +213,10 @@ class _Search:
                 continue
             missing = slot_unfilled(slot, len(team), trained)
             if self.must_fill is None:
-                step = (cost[0] + missing, cost[1] + slot_below(slot, len(team)))
+                step: tuple[int, ...] = (cost[0] + missing, cost[1] + slot_below(slot, len(team)))
+                if self.problem is not None:
+                    pairs = plan + [(slot.id, p.id) for p in team]
+                    step = (*step, soft_total(soft_goals(self.problem, pairs, self.slots[:i + 1])))
                 new_spent = spent
             else:
                 if slot.id in self.must_fill:
@@ -218,16 +275,20 @@ class Optimum:
     unfilled: int
     below_target: int
     plan: tuple[tuple[str, str], ...]  # (slot, volunteer), one optimal plan
+    soft: int | None = None  # the weighted soft goals (None: not searched)
 
 
-def solve(problem: Problem) -> Optimum | None:
-    """The lexicographic optimum (unfilled, below target) over all valid plans; None if none is valid."""
-    search = _Search(problem.slots, _people(problem, problem.slots), _pins(problem))
+def solve(problem: Problem, *, soft: bool = False) -> Optimum | None:
+    """The lexicographic optimum (unfilled, below target[, weighted soft goals]) over all valid
+    plans; None if none is valid."""
+    search = _Search(problem.slots, _people(problem, problem.slots), _pins(problem),
+                     problem=problem if soft else None)
     search.run()
     if search.best is None:
         return None
     assert search.best_plan is not None
-    return Optimum(search.best[0], search.best[1], tuple(search.best_plan))
+    return Optimum(search.best[0], search.best[1], tuple(search.best_plan),
+                   search.best[2] if soft else None)
 
 
 # ---------------------------------------------------------------- what-if

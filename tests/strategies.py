@@ -18,7 +18,7 @@ from planner.core.problem import read_problem
 from tests.bruteforce import may_take
 from tests.bruteforce import solve as bf_solve
 
-DAYS = ("2026-12-04", "2026-12-05")
+DAYS = ("2026-12-04", "2026-12-05", "2026-12-06")  # the third only in roomy problems
 EXPIRIES = (None, "2026-12-03", "2026-12-04", "2026-12-05")
 
 
@@ -148,11 +148,21 @@ def volunteers_st(draw: st.DrawFn, vid: str) -> dict[str, Any]:
 
 @st.composite
 def problems_st(draw: st.DrawFn, *, max_slots: int = 4, max_volunteers: int = 4, max_pins: int = 2,
-                min_slots: int = 1, plain_meals: bool = False) -> dict[str, Any]:
+                min_slots: int = 1, plain_meals: bool = False, soft: bool = False) -> dict[str, Any]:
+    """A problem; `soft` adds preferences and a published plan (any pairs, possible or not)."""
     n_slots = draw(st.integers(min_slots, max_slots))
     n_vols = draw(st.integers(0, max_volunteers))
     slots = [draw(slots_st(f"s{i}", plain_meals=plain_meals)) for i in range(n_slots)]
     vols = [draw(volunteers_st(f"v{i}")) for i in range(n_vols)]
+    previous: list[tuple[str, str]] = []
+    if soft:
+        ids = [s["id"] for s in slots] + ["gone"]  # a slot no longer in the week
+        for v in vols:
+            v["prefers"] = draw(st.lists(st.sampled_from(ids), max_size=2, unique=True))
+        if vols and draw(st.booleans()):
+            people = [v["id"] for v in vols]
+            previous = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(people)),
+                                     max_size=5, unique=True))
     pins: list[tuple[str, str]] = []
     if slots and vols and max_pins:
         # mostly pins rule 1 allows (else nearly every pin is bad input), sometimes any pair
@@ -166,7 +176,10 @@ def problems_st(draw: st.DrawFn, *, max_slots: int = 4, max_volunteers: int = 4,
             pin = draw(st.sampled_from(pool))
             if pin not in pins:
                 pins.append(pin)
-    return problem(slots, vols, pins)
+    doc = problem(slots, vols, pins)
+    if previous:
+        doc["previous"] = [{"slot": s, "volunteer": v} for s, v in previous]
+    return doc
 
 
 @st.composite
@@ -190,4 +203,34 @@ def whatif_problems_st(draw: st.DrawFn, *, max_slots: int = 3, max_volunteers: i
     if available is not None:
         recruit["available"] = available
     doc["whatif"] = {"candidates": candidates, "recruit": recruit}
+    return doc
+
+
+@st.composite
+def roomy_problems_st(draw: st.DrawFn, *, max_slots: int = 5, max_volunteers: int = 4) -> dict[str, Any]:
+    """More people and caps than the slots need, over three days: many plans tie on levels 1-2,
+    so the soft goals decide between them."""
+    slots = []
+    for i in range(draw(st.integers(2, max_slots))):
+        kind = draw(st.sampled_from(["shift", "shift", "meal"]))
+        start, end = draw(st.sampled_from(SHIFT_TIMES if kind == "shift" else MEAL_TIMES))
+        minimum = draw(st.integers(0, 2))
+        slots.append(slot(f"s{i}", kind, start, end, day=draw(st.sampled_from([0, 1, 2])), min=minimum,
+                          target=minimum + draw(st.integers(0, 1)),
+                          min_trained=draw(st.sampled_from([None, None, 1])) if kind == "shift" else None))
+    vols = [volunteer(f"v{i}", trained=draw(st.booleans()),
+                      check=draw(st.sampled_from(["cleared"] * 4 + ["none"])),
+                      does=draw(st.sampled_from([("shift",), ("shift", "meal"), ("meal",)])),
+                      max_shifts=draw(st.integers(1, 3)), max_meals=draw(st.integers(0, 2)),
+                      windows=draw(st.sampled_from([[(at(0, 0), "2026-12-07T00:00")]] * 3
+                                                   + [[(at(0, 8), at(0, 19)), (at(2, 8), at(2, 19))]])))
+            for i in range(draw(st.integers(2, max_volunteers)))]
+    ids = [s["id"] for s in slots] + ["gone"]
+    for v in vols:
+        v["prefers"] = draw(st.lists(st.sampled_from(ids), max_size=2, unique=True))
+    doc = problem(slots, vols)
+    if draw(st.booleans()):
+        pairs = st.tuples(st.sampled_from(ids), st.sampled_from([v["id"] for v in vols]))
+        published = draw(st.lists(pairs, max_size=6, unique=True))
+        doc["previous"] = [{"slot": s, "volunteer": v} for s, v in published]
     return doc

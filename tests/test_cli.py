@@ -48,9 +48,14 @@ def test_solve_writes_only_json_to_stdout(tmp_path: Path) -> None:
     answer = json.loads(result.stdout)  # nothing but the JSON answer
     assert answer["format"] == "volunteer-planner/1"
     assert answer["status"] == "optimal"
-    best = bruteforce.solve(read_problem(GOOD))
+    best = bruteforce.solve(read_problem(GOOD), soft=True)
     assert best is not None
     assert answer["objective"] == {"unfilled": best.unfilled, "below_target": best.below_target}
+    # level 3: the goals by name, their weighted total, its proven bound
+    assert answer["soft_total"] == best.soft == answer["soft_bound"] and answer["soft_proven"] is True
+    assert answer["soft"] == {name: value for name, value in bruteforce.soft_goals(
+        read_problem(GOOD), [(a["slot"], a["volunteer"]) for a in answer["assignments"]]).items()
+        if name in answer["soft"]}
     assert {"slot": "fri-am", "volunteer": "v01"} in answer["assignments"]
     assert isinstance(answer["seconds"], int | float)
     for entry in answer["unfilled"]:

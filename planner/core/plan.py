@@ -32,6 +32,12 @@ class Plan:
     # Level-3 goals by readable name, e.g. {"preferences missed": 2}.
     soft: dict[str, int] = field(default_factory=dict)
     solver: str = ""
+    # Level 3 as one number (the goals' weighted sum), a proven lower bound on it
+    # over the plans optimal on levels 1-2 (None: none known), and whether the
+    # plan meets that bound.
+    soft_total: int = 0
+    soft_bound: int | None = None
+    soft_proven: bool = False
 
 
 def plan_to_json(plan: Plan) -> dict[str, Any]:
@@ -43,6 +49,9 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
                       "reasons": list(u.reasons)} for u in plan.unfilled],
         "objective": {"unfilled": plan.objective.unfilled, "below_target": plan.objective.below_target},
         "soft": dict(plan.soft),
+        "soft_total": plan.soft_total,
+        "soft_bound": plan.soft_bound,
+        "soft_proven": plan.soft_proven,
         "solver": plan.solver,
         "seconds": round(plan.seconds, 3),
     }

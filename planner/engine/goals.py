@@ -51,35 +51,40 @@ class SoftGoal:
 
 def changes_from_published_plan(m: PlanModel) -> Expr:
     """Each previous assignment dropped and each new one added counts once."""
+    slots = {s.id for s in m.problem.slots}
+    volunteers = {v.id for v in m.problem.volunteers}
+    previous = {(a.volunteer, a.slot) for a in m.problem.previous
+                if a.slot in slots and a.volunteer in volunteers}
     expr = Expr()
-    if not m.problem.previous:
+    if not previous:
         return expr
-    previous = {(a.volunteer, a.slot) for a in m.problem.previous}
-    expr.constant = sum(1 for pair in previous if pair in m.x)
+    expr.constant = len(previous)
     for pair, var in m.x.items():
         expr.add(var, -1 if pair in previous else 1)
     return expr
 
 
 def preferred_slots_not_given(m: PlanModel) -> Expr:
-    expr = Expr()
+    """Each slot a volunteer prefers and is not given counts once (also when they cannot take it)."""
+    slots = {s.id for s in m.problem.slots}
+    expr = Expr(constant=sum(len(v.prefers & slots) for v in m.problem.volunteers))
     for (vid, slot_id), var in m.x.items():
         if slot_id in m.problem.volunteer(vid).prefers:
-            expr.constant += 1
             expr.add(var, -1)
     return expr
 
 
 def most_shifts_for_one_person(m: PlanModel) -> Expr:
-    """Min-max load: nobody is given far more than their share."""
-    loaded = {vid: [s for s in slots if s.kind == "shift"] for vid, slots in m.by_volunteer.items()}
-    loaded = {vid: slots for vid, slots in loaded.items() if len(slots) > 1
-              and m.problem.volunteer(vid).max_shifts > 1}
-    if not loaded:
+    """Min-max load: the most shifts any one person is given, so nobody is far above their share."""
+    shifts = {vid: [s for s in slots if s.kind == "shift"] for vid, slots in m.by_volunteer.items()}
+    shifts = {vid: slots for vid, slots in shifts.items() if slots}
+    if not shifts:
         return Expr()
-    top = m.lp.var("most_shifts", 0, max(m.problem.volunteer(v).max_shifts for v in loaded))
-    for vid, slots in loaded.items():
+    most = max(min(m.problem.volunteer(vid).max_shifts, len(slots)) for vid, slots in shifts.items())
+    top = m.lp.var("most_shifts", 0, most)
+    for vid, slots in shifts.items():
         m.lp.add({top: 1, **{m.x[vid, s.id]: -1 for s in slots}}, lower=0)
+    m.most_shifts = top
     return Expr({top: 1})
 
 
@@ -93,7 +98,7 @@ def consecutive_days_not_asked_for(m: PlanModel) -> Expr:
         days: dict = defaultdict(list)
         for slot in slots:
             days[slot.day].append(slot)
-        preferred_days = {s.day for s in slots if s.id in vol.prefers}
+        preferred_days = {s.day for s in m.problem.slots if s.id in vol.prefers}
         on_day: dict = {}
         for day in sorted(days):
             after = day + timedelta(days=1)
@@ -136,7 +141,8 @@ def soft_goals(m: PlanModel) -> list[SoftGoal]:
         SoftGoal("consecutive days not asked for", 1, consecutive_days_not_asked_for(m)),
         SoftGoal("shifts not given to trainees", 3, shifts_not_given_to_trainees(m)),
     ]
-    return [g for g in goals if g.expr.terms]
+    # A goal no plan can move (no terms, no constant) is left out of the plan's report.
+    return [g for g in goals if g.expr.terms or g.expr.constant]
 
 
 def weighted(goals: list[SoftGoal]) -> Expr:

@@ -70,5 +70,6 @@ class Level:
 
     name: str
     expr: Expr
-    # Levels after the ones the contract ranks may stop at a time limit.
+    # False for the soft level: it is solved on its own (CP-SAT's work budget,
+    # HiGHS's LP-first stage), never merged with the contract's levels.
     must_prove: bool = True

@@ -1,5 +1,6 @@
-"""`solve`: one integer model (rules.py, goals.py), the contract's levels minimised in order with
-CP-SAT or HiGHS (backends.py), and every position it could not fill explained (explain.py)."""
+"""`solve`: one integer model (rules.py, goals.py), a flow-based start that usually proves levels 1-2
+and bounds the soft level (warmstart.py), the contract's levels minimised in order with CP-SAT or HiGHS
+(backends.py), and every position it could not fill explained (explain.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from planner.core.errors import ProblemError
 from planner.core.plan import Plan
 from planner.core.problem import Assignment, Problem
 from planner.core.validate import check_pins, measure
-from planner.engine.backends import BACKENDS, InfeasibleModel, choose_backend, solve_levels
+from planner.engine.backends import BACKENDS, InfeasibleModel, LevelResult, choose_backend, solve_levels
 from planner.engine.explain import unfilled_entries
 from planner.engine.goals import positions_below_target, soft_goals, unfilled_positions, weighted
 from planner.engine.linear import Level
@@ -28,7 +29,7 @@ def _lonely_trainee_pins(problem: Problem) -> list[str]:
 
 
 def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "auto",
-          soft_seconds: float = 2.0, soft: bool = True) -> Plan:
+          soft: bool = True) -> Plan:
     """The best plan by the contract's levels; raises ProblemError for bad pins.
 
     `soft=False` stops after level 2, for callers that only need the numbers.
@@ -45,11 +46,11 @@ def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "a
     goals = soft_goals(model) if soft else []
     if goals:
         levels.append(Level("soft goals", weighted(goals), must_prove=False))
-    backend = choose_backend(model.lp) if solver == "auto" else solver
+    backend = choose_backend(model.lp, soft=bool(goals)) if solver == "auto" else solver
     # A valid plan to start from, proven optimal on levels 1-2 when it meets the flow bound.
-    start = warm_start(model, levels[0].expr, levels[1].expr)
+    start = warm_start(model, levels[0].expr, levels[1].expr, levels[2].expr if goals else None)
     try:
-        solution = solve_levels(model.lp, levels, backend, time_limit, soft_seconds, start)
+        solution = solve_levels(model.lp, levels, backend, time_limit, start, list(model.x.values()))
     except InfeasibleModel:
         raise ProblemError(_lonely_trainee_pins(problem)
                            or ["pinned: the pins together break the hard rules"]) from None
@@ -59,6 +60,10 @@ def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "a
                           if solution.values[var] == 1),
                          key=lambda a: (slot_order[a.slot], volunteer_order[a.volunteer]))
     proven = all(level.proven for level in solution.levels[:2])
+    # No goal to weigh: level 3 is 0 for every plan. A bound on it means something
+    # only at the optimum of levels 1-2.
+    soft_level = solution.levels[2] if goals else LevelResult("soft goals", 0, soft, 0 if soft else None)
+    soft_bound = soft_level.bound if proven else None
     return Plan(
         status="optimal" if proven else "feasible",
         assignments=tuple(assignments),
@@ -67,4 +72,7 @@ def solve(problem: Problem, *, time_limit: float | None = None, solver: str = "a
         seconds=time.perf_counter() - started,
         soft={goal.name: goal.expr.value(solution.values) for goal in goals},
         solver=backend,
+        soft_total=soft_level.value,
+        soft_bound=soft_bound,
+        soft_proven=soft_bound is not None and soft_bound >= soft_level.value,
     )

@@ -8,15 +8,21 @@ usual weeks (no overlapping slots) it is already optimal for levels 1-2 and the
 solvers only have to prove it. When the repaired plan meets the flow's lower
 bound on levels 1-2, that bound is the proof, and `Start.proven` says so.
 
+The soft goals steer the same flow: their per-pair weights (changes from the
+published plan, preferences) are its arc costs below one unit of level 2,
+and a bisection over a cap on everyone's shifts finds the least "most shifts
+for one person" any plan optimal on levels 1-2 can have. Together they give
+a lower bound on the soft level (`Start.soft_bound`) that the solvers start
+from; when the start meets it, no solver runs at all.
+
 `greedy` is the simple baseline the benchmarks compare against.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from planner.core.problem import Slot
@@ -105,7 +111,16 @@ def greedy(m: PlanModel) -> set[Pair]:
     return plan.pairs()
 
 
-def _flow(m: PlanModel) -> tuple[list[Pair], int | None]:
+@dataclass(frozen=True)
+class _Flow:
+    chosen: list[Pair]
+    # Lower bound on W * unfilled + below_target over all plans (None: not exact).
+    bound: int | None
+    # The steering costs of the chosen pairs: the least any plan meeting `bound` pays.
+    steered: int
+
+
+def _flow(m: PlanModel, steer: dict[Pair, int], most_shifts: int | None = None) -> _Flow:
     """Min-cost flow over rules 1, 3 and 5 with the contract's levels 1-2 as costs.
 
     Nodes: source -> (volunteer, kind) -> [slot's trained node ->] slot -> sink.
@@ -116,19 +131,18 @@ def _flow(m: PlanModel) -> tuple[list[Pair], int | None]:
     min_trained), W = sum of targets + 1), provided every slot's target is at
     least its min and min_trained. The network drops rules 2, 4 and 6, so its
     minimum cost plus that constant is a lower bound on W * unfilled +
-    below_target over all plans (returned second, None when the proviso
-    fails). Those costs are scaled by P + 1 (P = preferred pairs), and each
-    preferred pair's arc gets -1, so among the flows best on levels 1-2 the
-    flow gives the most preferences. Pins get a bonus on their arcs to steer
-    the flow. The bound leaves the preference and pin terms out: since the
-    preference terms sum to less than one scaled unit, and a plan uses every
-    pin, it stays valid whether or not the flow uses every pin.
+    below_target over all plans (None when the proviso fails). Those costs are
+    scaled by S = sum(|steer|) + 1 and each pair's arc gets its `steer` cost
+    (the soft goals' own per-pair weights), so among the flows best on levels
+    1-2 the flow pays the least steering cost. Pins get a bonus on their arcs
+    to steer the flow; since a plan uses every pin, the bound stays valid
+    whether or not the flow uses every pin. `most_shifts` caps everyone's
+    shifts (a relaxation of "nobody has more shifts than that").
     """
     problem = m.problem
     weight = sum(s.target for s in problem.slots) + 1  # one unfilled position outweighs all of level 2
     pins = set((p.volunteer, p.slot) for p in problem.pinned)
-    preferred = {pair for pair in m.x if pair[1] in problem.volunteer(pair[0]).prefers}
-    scale = len(preferred) + 1
+    scale = sum(abs(c) for c in steer.values()) + 1
     pin_bonus = scale * (weight * (len(problem.slots) + 1) + 1)
     node_of: dict[object, int] = {}
 
@@ -158,13 +172,16 @@ def _flow(m: PlanModel) -> tuple[list[Pair], int | None]:
             mine = [s for s in slots if s.kind == kind]
             if not mine:
                 continue
-            cap = min(vol.cap(kind), len(mine))
-            total += cap
-            arc(source, node((vid, kind)), cap, 0)
+            most = min(vol.cap(kind), len(mine))
+            if most_shifts is not None and kind == "shift":
+                most = min(most, most_shifts)
+            total += most
+            arc(source, node((vid, kind)), most, 0)
             for slot in mine:
                 head = node((slot.id, "trained")) if vol.trained and slot.min_trained else node(slot.id)
-                cost = -pin_bonus if (vid, slot.id) in pins else -int((vid, slot.id) in preferred)
-                pair_arcs.append((arc(node((vid, kind)), head, 1, cost), (vid, slot.id)))
+                pair = (vid, slot.id)
+                cost = steer.get(pair, 0) - (pin_bonus if pair in pins else 0)
+                pair_arcs.append((arc(node((vid, kind)), head, 1, cost), pair))
     for slot in problem.slots:
         trained_cap = min(slot.min_trained, slot.target)
         need_cap = max(0, min(slot.min, slot.target) - trained_cap)
@@ -175,25 +192,26 @@ def _flow(m: PlanModel) -> tuple[list[Pair], int | None]:
         arc(node(slot.id), sink, slot.target - trained_cap - need_cap, -scale)
     arc(source, sink, total, 0)  # people left unassigned
     flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(np.array(tails), np.array(heads), np.array(caps),
-                                              np.array(costs))
+    # Arc by arc: the batch call needs numpy, whose import alone costs a process 0.2 s.
+    for arc_data in zip(tails, heads, caps, costs, strict=True):
+        flow.add_arc_with_capacity_and_unit_cost(*arc_data)
     flow.set_node_supply(source, total)
     flow.set_node_supply(sink, -total)
     if flow.solve() != flow.OPTIMAL:
-        return [], None
+        return _Flow([], None, 0)
     chosen = [pair for index, pair in pair_arcs if flow.flow(index) > 0]
-    steer = sum(pin_bonus if pair in pins else int(pair in preferred) for pair in chosen)
-    cost, rest = divmod(flow.optimal_cost() + steer, scale)
+    steered = sum(steer.get(pair, 0) for pair in chosen)
+    bonus = sum(pin_bonus for pair in chosen if pair in pins)
+    cost, rest = divmod(flow.optimal_cost() + bonus - steered, scale)
     exact = rest == 0 and all(s.target >= max(s.min, s.min_trained) for s in problem.slots)
     constant = sum(weight * max(s.min, s.min_trained) + s.target for s in problem.slots)
-    return chosen, (constant + cost if exact else None)
+    return _Flow(chosen, constant + cost if exact else None, steered)
 
 
-def warm_start_pairs(m: PlanModel) -> tuple[set[Pair], int | None]:
-    """A plan that keeps every hard rule, built from the flow relaxation, and the flow's bound."""
+def _repair(m: PlanModel, flow: list[Pair]) -> set[Pair]:
+    """A plan that keeps every hard rule: pins, the flow's pairs that still fit, then `_fill`."""
     plan = _pins(m)
     pinned = set((p.volunteer, p.slot) for p in m.problem.pinned)
-    flow, bound = _flow(m)
     chosen = [pair for pair in flow if pair not in pinned]
     slot_order = {s.id: i for i, s in enumerate(m.problem.slots)}
     # Trained people first, so the trainees that follow find a leader in place.
@@ -203,7 +221,7 @@ def warm_start_pairs(m: PlanModel) -> tuple[set[Pair], int | None]:
         if plan.can_add(vid, slot):
             plan.add(vid, slot)
     _fill(plan)
-    return plan.pairs(), bound
+    return plan.pairs()
 
 
 def _violation(row: Row, values: list[int]) -> tuple[int, int] | None:
@@ -253,26 +271,85 @@ def complete(lp: LinearModel, fixed: dict[int, int]) -> list[int] | None:
 
 @dataclass(frozen=True)
 class Start:
-    """A full solution to start from, proven optimal on its first `proven` levels."""
+    """A full solution to start from, proven optimal on its first `proven` levels.
+
+    When both levels are proven, `lower` holds variable bounds and `soft_bound`
+    a bound on the soft level that every plan optimal on levels 1-2 meets.
+    """
 
     values: list[int]
     proven: int = 0
+    lower: dict[int, int] = field(default_factory=dict)
+    soft_bound: int | None = None
 
 
-def warm_start(m: PlanModel, unfilled: Expr, below: Expr) -> Start | None:
-    """A valid plan for the solvers to start from.
+def _most_shifts(m: PlanModel, pairs: list[Pair]) -> int:
+    shifts: dict[str, int] = defaultdict(int)
+    for vid, slot_id in pairs:
+        shifts[vid] += m.problem.slot(slot_id).kind == "shift"
+    return max(shifts.values(), default=0)
+
+
+def _fewest_most_shifts(m: PlanModel, steer: dict[Pair, int], flow: _Flow, top: int) -> int:
+    """The least cap on everyone's shifts under which the flow still reaches its bound.
+
+    Bisection over the cap, up to the most shifts the uncapped flow gives
+    anyone; since the flow relaxes the plan, every plan optimal on levels 1-2
+    gives someone at least that many shifts.
+    """
+    low, high = m.lp.lower[top], _most_shifts(m, flow.chosen)
+    while low < high:
+        middle = (low + high) // 2
+        if _flow(m, steer, middle).bound == flow.bound:
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def warm_start(m: PlanModel, unfilled: Expr, below: Expr, soft: Expr | None = None) -> Start | None:
+    """A valid plan for the solvers to start from, steered by the soft goals' per-pair costs.
 
     When its W * unfilled + below_target meets the flow's lower bound, it is
     optimal on levels 1 and 2 (no plan has fewer unfilled positions, and none
     with as few has fewer positions below target, since below_target < W), and
-    the start says so: the solver then only works on the soft goals.
+    the start says so: the solver then only works on the soft goals. The
+    flow then also bounds the soft level: its least steering cost, plus the
+    least "most shifts for one person" the flow allows (tried as a second
+    start, capped there), plus the least of every other term.
     """
     if any(m.outside.values()):
         return None
-    pairs, bound = warm_start_pairs(m)
-    values = complete(m.lp, {var: int(pair in pairs) for pair, var in m.x.items()})
-    if values is None:
-        return None
+    soft = soft or Expr()
+    steer = {pair: soft.terms[var] for pair, var in m.x.items() if soft.terms.get(var)}
+    flow = _flow(m, steer)
+    flows = [flow]
+    top = m.most_shifts
+    most = None
+    if flow.bound is not None and top is not None:
+        most = _fewest_most_shifts(m, steer, flow, top)
+        if most < _most_shifts(m, flow.chosen):
+            flows.append(_flow(m, steer, most))
     weight = sum(s.target for s in m.problem.slots) + 1
-    proven = bound is not None and weight * unfilled.value(values) + below.value(values) == bound
-    return Start(values, 2 if proven else 0)
+    best: tuple[tuple[int, int], list[int]] | None = None
+    for candidate in flows:
+        pairs = _repair(m, candidate.chosen)
+        values = complete(m.lp, {var: int(pair in pairs) for pair, var in m.x.items()})
+        if values is not None:
+            key = (weight * unfilled.value(values) + below.value(values), soft.value(values))
+            if best is None or key < best[0]:
+                best = key, values
+    if best is None:
+        return None
+    (levels, _), values = best
+    if flow.bound is None or levels != flow.bound:
+        return Start(values)
+    lower = {top: most} if top is not None and most is not None else {}
+    # The pairs' terms are in the flow's steering cost; every other term at its least.
+    least = soft.constant + flow.steered
+    pairs = set(m.x.values())
+    for var, coef in soft.terms.items():
+        if var not in pairs:
+            low = lower.get(var, m.lp.lower[var])
+            least += min(coef * low, coef * m.lp.upper[var])
+    return Start(values, 2, lower, least)
