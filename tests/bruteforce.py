@@ -63,7 +63,18 @@ def slot_below(slot: Slot, assigned: int) -> int:
 # ---------------------------------------------------------------- the soft goals, from the README
 
 SOFT_WEIGHTS = {"changes from the published plan": 4, "preferred slots not given": 2,
-                "most shifts for one person": 2, "consecutive days not asked for": 1}
+                "most shifts for one person": 2, "consecutive days not asked for": 1,
+                "shifts not given to trainees": 3}
+
+
+def trainee_shifts(problem: Problem, volunteer: Volunteer) -> list[Slot]:
+    """The shifts a trainee could take: rule 1 allows them and rule 4 can hold there (a trained person
+    could join), or they are pinned there."""
+    pinned = {(p.slot, p.volunteer) for p in problem.pinned}
+    return [s for s in problem.slots
+            if s.kind == "shift" and volunteer.max_shifts > 0 and may_take(volunteer, s)
+            and ((s.id, volunteer.id) in pinned
+                 or any(u.trained and u.max_shifts > 0 and may_take(u, s) for u in problem.volunteers))]
 
 
 def soft_goals(problem: Problem, plan: list[tuple[str, str]],
@@ -75,7 +86,10 @@ def soft_goals(problem: Problem, plan: list[tuple[str, str]],
     - preferred slots not given: a slot in someone's `prefers` they are not on;
     - most shifts for one person: the largest number of shift slots anyone has;
     - consecutive days: a person on slots on two calendar days in a row, unless they prefer
-      a slot on each of the two days.
+      a slot on each of the two days;
+    - shifts not given to trainees: per untrained volunteer `in_training`, the shifts they could
+      take (up to their cap) minus those they are given. On part of the slots: what no choice on the
+      rest can lower (never below 0).
     """
     slots = {s.id: s for s in problem.slots}
     people = {v.id: v for v in problem.volunteers}
@@ -99,9 +113,15 @@ def soft_goals(problem: Problem, plan: list[tuple[str, str]],
         liked = {slots[sid].start.date() for sid in people[vid].prefers if sid in slots}
         in_a_row += sum(1 for d in worked if d + timedelta(days=1) in worked
                         and not {d, d + timedelta(days=1)} <= liked)
+    untrained = 0
+    for v in problem.volunteers:
+        if v.in_training and not v.trained:
+            could = trainee_shifts(problem, v)
+            open_ = sum(1 for s in could if s.id not in decided_ids)
+            untrained += max(0, min(v.max_shifts, len(could)) - shifts.get(v.id, 0) - open_)
     return {"changes from the published plan": changes, "preferred slots not given": missed,
             "most shifts for one person": max(shifts.values(), default=0),
-            "consecutive days not asked for": in_a_row}
+            "consecutive days not asked for": in_a_row, "shifts not given to trainees": untrained}
 
 
 def soft_total(goals: dict[str, int]) -> int:

@@ -149,7 +149,7 @@ def volunteers_st(draw: st.DrawFn, vid: str) -> dict[str, Any]:
 @st.composite
 def problems_st(draw: st.DrawFn, *, max_slots: int = 4, max_volunteers: int = 4, max_pins: int = 2,
                 min_slots: int = 1, plain_meals: bool = False, soft: bool = False) -> dict[str, Any]:
-    """A problem; `soft` adds preferences and a published plan (any pairs, possible or not)."""
+    """A problem; `soft` adds preferences, trainees and a published plan (any pairs, possible or not)."""
     n_slots = draw(st.integers(min_slots, max_slots))
     n_vols = draw(st.integers(0, max_volunteers))
     slots = [draw(slots_st(f"s{i}", plain_meals=plain_meals)) for i in range(n_slots)]
@@ -159,6 +159,8 @@ def problems_st(draw: st.DrawFn, *, max_slots: int = 4, max_volunteers: int = 4,
         ids = [s["id"] for s in slots] + ["gone"]  # a slot no longer in the week
         for v in vols:
             v["prefers"] = draw(st.lists(st.sampled_from(ids), max_size=2, unique=True))
+            if not v["trained"] and draw(st.sampled_from([False, False, True])):
+                v["in_training"] = True
         if vols and draw(st.booleans()):
             people = [v["id"] for v in vols]
             previous = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(people)),
@@ -228,6 +230,8 @@ def roomy_problems_st(draw: st.DrawFn, *, max_slots: int = 5, max_volunteers: in
     ids = [s["id"] for s in slots] + ["gone"]
     for v in vols:
         v["prefers"] = draw(st.lists(st.sampled_from(ids), max_size=2, unique=True))
+        if not v["trained"] and draw(st.sampled_from([False, False, True])):
+            v["in_training"] = True  # goal "shifts not given to trainees"
     doc = problem(slots, vols)
     if draw(st.booleans()):
         pairs = st.tuples(st.sampled_from(ids), st.sampled_from([v["id"] for v in vols]))
