@@ -22,7 +22,7 @@ from planner.services.week import build_problem
 from planner.store import db, migrate, plans
 from planner.store.roster import emails
 from planner.store.settings import load_settings, save_settings
-from tests.test_browser_coordinator_flow import _choose
+from tests.fixtures.browser import choose
 from tests.test_browser_signin import APP, log_in
 from tests.test_invitations import text_of
 
@@ -74,8 +74,8 @@ def test_a_cancellation_is_offered_and_the_first_link_takes_the_place(mail_serve
     expect(coordinator.get_by_role("heading", name="Plan the week")).to_be_visible()
     coordinator.get_by_role("link", name="Gaps", exact=True).first.click()
     expect(coordinator.get_by_role("heading", name="Gaps and cancellations")).to_be_visible()
-    _choose(coordinator, "Week", dict(week_choices(date.today()))[week])
-    _choose(coordinator, "Who cannot make it", label)
+    choose(coordinator, "Week", dict(week_choices(date.today()))[week])
+    choose(coordinator, "Who cannot make it", label)
     coordinator.get_by_role("button", name="Mark cancellation", exact=True).click()
     expect(coordinator.get_by_text(re.compile(r"Cancellation marked: .*, and offered to them at once\."))
            ).to_be_visible()
@@ -114,7 +114,7 @@ def test_a_cancellation_is_offered_and_the_first_link_takes_the_place(mail_serve
 
     coordinator.reload()
     coordinator.wait_for_selector(APP)
-    _choose(coordinator, "Week", dict(week_choices(date.today()))[week])
+    choose(coordinator, "Week", dict(week_choices(date.today()))[week])
     expect(coordinator.get_by_role("heading", name="Offers")).to_be_visible()
     expect(coordinator.get_by_text(re.compile(r": 1 place, 1 taken \(automatic\), filled .*; 1 accepted, "
                                               r"\d+ filled by another\."))).to_be_visible()
