@@ -475,6 +475,7 @@ def _gaps(page: Page, url: str, artifacts) -> None:
     choose(page, "Who cannot make it", back_label)
     page.get_by_role("button", name="Mark cancellation", exact=True).click()
     _sees(page, f"Cancellation marked: {back_label}; the gap is listed below with who can fill it.")
+    settled(page)
     page.get_by_role("button", name=f"Undo: {back_name} can come after all").click()
     _sees(page, f"Cancellation undone: {back_name} is back on {slot_title(problem.slot(back.slot))}. "
                 "Published as version 5.")

@@ -68,26 +68,28 @@ choices = shown.published_choices(problem, state.current)
 if not choices:
     st.caption("The published plan has nobody on a slot.")
 else:
-    labels = dict(enumerate(label for _, label in choices))
-    # Keyed by the published version: a mark publishes a new one, so the form starts afresh (nobody chosen,
-    # no reason); a refused click keeps what was chosen and typed.
-    with st.form(f"cancel_form:{state.version}"):
+    labels = dict(choices)
+    # A new round after each mark starts the form afresh (nobody chosen, no reason); a refused click, or a
+    # publish by someone else meanwhile, keeps what was chosen and typed.
+    mark_round = st.session_state.get("mark_round", 0)
+    with st.form(f"cancel_form:{mark_round}"):
         picked = st.selectbox("Who cannot make it", list(labels), format_func=labels.get, index=None,
-                              placeholder="Choose the person and slot", key=f"cancel_pick:{state.version}")
+                              placeholder="Choose the person and slot", key=f"cancel_pick:{mark_round}")
         reason = st.text_input("Reason (optional, kept in the history)", max_chars=gaps.MAX_REASON,
-                               key=f"cancel_reason:{state.version}")
+                               key=f"cancel_reason:{mark_round}")
         marked = st.form_submit_button("Mark cancellation")
     if marked and picked is None:
         flash.say("error", "Choose who cannot make it. Nothing was changed.")
     elif marked:
-        gone, label = choices[picked]
+        label = labels[picked]
         try:
-            done = gaps.cancel(chosen, gone.slot, gone.volunteer, reason, actor=user.username,
+            done = gaps.cancel(chosen, picked.slot, picked.volunteer, reason, actor=user.username,
                                base_url=_base_url())
             flash.later("gaps", "success", f"Cancellation marked: {label}; the gap is listed below with "
                                            "who can fill it" + (", and offered to them at once."
                                                                 if center.auto_offer else "."))
             told.later("gaps", chosen, done)
+            st.session_state["mark_round"] = mark_round + 1
         except PlannerError as err:
             flash.later("gaps", "error", "Not marked: " + "; ".join(readable(problem, m)
                                                                     for m in err.messages))
