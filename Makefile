@@ -26,7 +26,7 @@ $(VENV)/.runtime: requirements.txt | $(UV)
 $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	@echo "==> installing the test tools (requirements-dev.txt)"
 	$(UV) pip install --python $(PY) -r requirements-dev.txt
-	$(PY) -c "import pytest, playwright, importlinter, axe_playwright_python"
+	$(PY) -c "import pytest, xdist, playwright, importlinter, axe_playwright_python"
 	touch $@
 
 install: $(VENV)/.runtime
@@ -52,10 +52,13 @@ run: install
 	PLANNER_DEMO=1 $(VENV)/bin/streamlit run serve.py --server.headless true --server.port $(PORT) \
 	  --server.address $(ADDRESS) --browser.gatherUsageStats false
 
+# Two passes: the tests without a browser on both cores (they wait on nothing but the CPU), then the
+# browser tests one at a time (each drives a server and Chromium, and waits on them with timeouts).
 test: install-dev system-deps
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser" -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 lint: install-dev
 	$(PY) -m ruff check .
