@@ -9,6 +9,7 @@ is run by hand when the pages change.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -83,6 +84,30 @@ def main() -> int:
                 desk.get_by_role("button", name="Publish", exact=True).click()  # the volunteer's week
                 expect(desk.get_by_text("Published as version 1.")).to_be_visible()
 
+                # An invitation, as the Outbox shows the email that goes out (the link itself is never
+                # stored, so the Outbox cannot show it).
+                desk.get_by_role("link", name="Roster", exact=True).first.click()
+                expect(desk.get_by_role("heading", name="Invitations")).to_be_visible()
+                _settled(desk)
+                invite = desk.get_by_role("combobox", name="Volunteers to invite (or invite again)")
+                invite.click()
+                invite.fill("not invited")
+                desk.get_by_role("option", name="(not invited)").first.click()
+                desk.keyboard.press("Escape")
+                desk.get_by_role("button", name="Email invitations (1)").click()
+                sent = re.compile(r"^Invitation (queued for|emailed to) 1 volunteer")
+                expect(desk.get_by_text(sent)).to_be_visible()
+                desk.get_by_role("link", name="Outbox", exact=True).first.click()
+                desk.get_by_text("Read a message").click()
+                message = desk.get_by_role("combobox", name="Message")
+                message.click()
+                message.press_sequentially("invitation")  # after the publish's notices
+                desk.keyboard.press("Enter")
+                email = desk.locator("[data-testid='stExpander']").filter(has_text="Read a message")
+                expect(email.locator("[data-testid='stText']")).to_be_visible()
+                _settled(desk)
+                email.screenshot(path=DOCS / "invitation-email.png")
+
                 lead = browser.new_page(viewport={"width": 1400, "height": 2200})
                 _log_in(lead, url, "leadership")
                 lead.get_by_role("button", name="Compute", exact=True).click()
@@ -113,8 +138,8 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(timeout=20)
-    print("written: docs/screenshot.png, docs/whatif.png, docs/volunteer-phone.png, "
-          "docs/volunteer-page-phone.png")
+    print("written: docs/screenshot.png, docs/invitation-email.png, docs/whatif.png, "
+          "docs/volunteer-phone.png, docs/volunteer-page-phone.png")
     return 0
 
 

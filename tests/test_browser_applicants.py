@@ -21,6 +21,7 @@ from planner.services import invitations
 from planner.store import applicants, attendance, db, plans
 from planner.store.models import ApplicantRow
 from planner.store.roster import list_volunteers
+from tests.fixtures.browser import settled
 from tests.test_browser_signin import APP, log_in
 from tests.test_invitations import text_of
 
@@ -59,6 +60,9 @@ def _applicant_id(url: str) -> int:
 
 
 def _click_next(page: Page, applicant_id: int, label: str) -> None:
+    """After the page's last run has finished: while a run streams in, Streamlit reuses the elements by
+    position, so a box's key may still name the applicant who stood there before."""
+    settled(page)
     box = page.locator(f".st-key-applicant_{applicant_id}")
     box.get_by_role("button", name=label).click()
 

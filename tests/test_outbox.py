@@ -265,3 +265,10 @@ def test_the_cron_verb_takes_the_same_lease_and_leaves_the_work_to_the_apps_send
     assert [m["To"] for m in smtp.inbox.messages] == ["ana@example.org"]
     with db.session(url) as s:
         assert leases.current(s, notify.LEASE, utcnow()) is None  # released when it is done
+
+
+def test_every_kind_of_message_has_a_readable_name_on_the_outbox():
+    from planner.present.outbox import KIND_LABELS
+    from planner.store.notifications import KINDS
+
+    assert set(KIND_LABELS) == set(KINDS)

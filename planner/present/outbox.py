@@ -16,7 +16,8 @@ from planner.core.labels import plural
 from planner.store.notifications import Notification
 
 KIND_LABELS = {"publish": "Shifts published", "change": "Shifts changed", "cancel": "No longer on a shift",
-               "reminder": "Reminder", "offer": "Open place offered", "taken": "Given-away shift picked up",
+               "reminder": "Reminder", "invite": "Invitation", "signin": "Sign-in link",
+               "offer": "Open place offered", "taken": "Given-away shift picked up",
                "alert": "Alert: slot still short", "applied": "Sign-up confirmation"}
 ALERT_RECIPIENT = "Coordinators (alert address)"
 
