@@ -39,23 +39,25 @@ TARGETS = {"demo": 2.0, "200": 10.0}
 
 def demo_problem(workdir: Path) -> dict[str, Any]:
     """The demo center's coming week from a fresh SQLite database, Mon-Thu as candidates."""
-    from planner import demo, views
+    from planner.core.domain import default_week
     from planner.core.problem import problem_to_json
+    from planner.services import demo, leadership
     from planner.services.week import build_problem
     from planner.store import db
+    from planner.store.migrate import migrate
     from planner.store.settings import load_settings
 
     url = f"sqlite:///{workdir / 'demo.sqlite3'}"
-    db.migrate(url)
+    migrate(url)
     with db.session(url) as s:
         demo.seed_demo(s)
     with db.session(url) as s:
         settings = load_settings(s)
-        week = views.default_week(date.today(), settings.open_weekdays)
+        week = default_week(date.today(), settings.open_weekdays)
         problem = build_problem(s, week)
     db.dispose_engine(url)
-    candidates = views.whatif_candidates(settings, week, CANDIDATE_DAYS)
-    return problem_to_json(views.with_whatif(problem, candidates, 1, 1, "candidate"))
+    candidates = leadership.candidates(settings, week, CANDIDATE_DAYS)
+    return problem_to_json(leadership.with_whatif(problem, candidates, 1, 1, "candidate"))
 
 
 def generated_problem(volunteers: int, seed: int = 1) -> dict[str, Any]:
@@ -84,7 +86,7 @@ def generated_problem(volunteers: int, seed: int = 1) -> dict[str, Any]:
 
 def worker(mode: str, path: str, time_limit: float | None) -> int:
     """`--worker ladder|page`: one whole process, the answer's proof status as JSON on stdout."""
-    from planner.cli import load_problem
+    from planner.cli.engine import load_problem
 
     problem = load_problem(path)
     if mode == "ladder":
@@ -94,9 +96,9 @@ def worker(mode: str, path: str, time_limit: float | None) -> int:
         steps = ladder(problem, time_limit=time_limit)
         proven = all(a.optimal for a in answer.candidates) and all(s.answer.optimal for s in steps)
     else:
-        from planner.present.leadership import compute
+        from planner.engine import study
 
-        results = compute(problem, rate=0.15, open_now=3, time_limit=time_limit)
+        results = study(problem, rate=0.15, open_now=3, time_limit=time_limit)
         answers = [*results.days, *(results.buffered or ()), *(s.answer for s in results.steps),
                    *(results.buffered_steps or ())]
         proven = all(a.optimal for a in answers)
