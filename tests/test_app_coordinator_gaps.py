@@ -58,12 +58,12 @@ def test_mark_a_cancellation_then_apply_the_first_suggestion(demo_db):
     suggestions = at.dataframe[0].value
     assert list(suggestions["Rank"])[:2] == [1, 2]
     assert list(suggestions["Assigned this week"]) == sorted(suggestions["Assigned this week"])
-    pick = at.selectbox(key=f"pick_{gap.id}:{first.version + 1}")
+    pick = at.selectbox(key=f"pick_{gap.id}")
     assert pick.value is None and at.button(key=f"apply_{gap.id}").disabled  # the coordinator chooses
     best = gaps.replacements(gaps.load(week), gap)[0].volunteer
     pick.set_value(best)
     at.run()
-    chosen = at.selectbox(key=f"pick_{gap.id}:{first.version + 1}").value
+    chosen = at.selectbox(key=f"pick_{gap.id}").value
     at.button(key=f"apply_{gap.id}").click()
     at.run()
     # Before anything is published: how to reach them, and a confirmation.
@@ -142,3 +142,23 @@ def test_undo_a_cancellation_puts_the_person_back_and_publishes(demo_db):
         assert get_volunteer(s, me.id).exceptions == ()
     assert mine in latest.assignments and latest.version == first.version + 2
     assert at.dataframe[-1].value.iloc[0]["Outcome"] == "undone: they came back"
+
+
+def test_a_publish_by_someone_else_keeps_the_choice_made_in_the_cancellation_form(demo_db):
+    """Another coordinator publishes between the choice and the click: the choice still counts."""
+    week, me, first = publish_demo_week()
+    at = _gaps_page()
+    gone = first_choice(week)
+    at.selectbox(key="cancel_pick:0").set_value(gone)
+    other = next(a for a in first.assignments if a != gone)
+    with db.session() as s:  # the other coordinator takes someone else off and publishes version 2
+        plans.save_draft(s, week, [a for a in first.assignments if a != other])
+        plans.publish_draft(s, week)
+    next(b for b in at.button if b.label == "Mark cancellation").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert unescape(at.success[0].value).startswith("Cancellation marked")
+    with db.session() as s:
+        [gap] = cancellations.open_gaps(s, week)
+        assert (gap.slot, gap.volunteer) == (gone.slot, gone.volunteer)
+        assert plans.latest_published(s, week).version == first.version + 2

@@ -115,7 +115,7 @@ for gap in state.open_gaps:
                        for f in found}
             left, mid, right = st.columns([3, 1, 1], vertical_alignment="bottom")
             pick = left.selectbox("Replacement", list(options), format_func=options.get, index=None,
-                                  placeholder="Choose who to ask", key=f"pick_{gap.id}:{state.version}")
+                                  placeholder="Choose who to ask", key=f"pick_{gap.id}")
             if mid.button("Apply", type="primary", key=f"apply_{gap.id}", disabled=pick is None):
                 st.session_state[f"ask_{gap.id}"] = pick
                 st.rerun()
