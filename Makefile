@@ -26,7 +26,7 @@ $(VENV)/.runtime: requirements.txt | $(UV)
 $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	@echo "==> installing the test tools (requirements-dev.txt)"
 	$(UV) pip install --python $(PY) -r requirements-dev.txt
-	$(PY) -c "import pytest, xdist, playwright, importlinter, axe_playwright_python"
+	$(PY) -c "import pytest, xdist, pytest_rerunfailures, playwright, importlinter, axe_playwright_python"
 	touch $@
 
 install: $(VENV)/.runtime
@@ -53,12 +53,14 @@ run: install
 	  --server.address $(ADDRESS) --browser.gatherUsageStats false
 
 # Two passes: the tests without a browser on both cores (they wait on nothing but the CPU), then the
-# browser tests one at a time (each drives a server and Chromium, and waits on them with timeouts).
+# browser tests one at a time (each drives a server and Chromium, and waits on them with timeouts). A
+# browser test may run up to three times: a click can land while Streamlit redraws the page; a test
+# that fails three times fails, and the reruns are listed in the summary.
 test: install-dev system-deps
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -m "not browser" -n 2 $(PYTEST_ARGS)
-	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+	$(PY) -m pytest -m browser --reruns 2 $(PYTEST_ARGS)
 
 lint: install-dev
 	$(PY) -m ruff check .
