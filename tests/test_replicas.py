@@ -16,7 +16,6 @@ replicas run the background sender.
 
 from __future__ import annotations
 
-import os
 import random
 import threading
 import time
@@ -34,7 +33,7 @@ from planner.present.gaps import published_choices
 from planner.services import gaps, maintenance, publish, roster
 from planner.store import db, notifications, plans
 from tests.fixtures.browser import choose, edit_first_phone, go, publish_demo_week, run_streamlit
-from tests.fixtures.postgres import _admin
+from tests.fixtures.postgres import scratch_database
 from tests.fixtures.smtp import smtp_env
 from tests.test_browser_signin import log_in
 
@@ -118,10 +117,7 @@ class Coordinator(threading.Thread):
 
 def test_two_replicas_on_one_postgresql_lose_no_update_and_send_each_notice_once(
         postgres_server, smtp, browser: Browser, monkeypatch, artifacts):
-    name = f"planner_replicas_{os.getpid()}"
-    _admin(postgres_server, f"CREATE DATABASE {name}")
-    url = postgres_server.rsplit("/", 1)[0] + "/" + name
-    try:
+    with scratch_database(postgres_server) as url:
         monkeypatch.setenv("DATABASE_URL", url)
         monkeypatch.setenv("PLANNER_DEMO", "1")
         maintenance.start_up()  # migrated and seeded once, before either replica starts
@@ -191,9 +187,6 @@ def test_two_replicas_on_one_postgresql_lose_no_update_and_send_each_notice_once
         assert len(ids) == queued and set(ids.values()) == {1}, ids.most_common(3)
         with db.session(url, readonly=True) as s:
             assert notifications.counts(s) == {"sent": queued}
-    finally:
-        db.dispose_engine(url)
-        _admin(postgres_server, f"DROP DATABASE {name} WITH (FORCE)")
 
 
 def _mark_cancellation(page, week: date, label: str) -> int:  # noqa: ANN001 - a Playwright Page

@@ -9,7 +9,6 @@ takes over. The SMTP server counts every message it receives by Message-ID.
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections import Counter
 
@@ -20,7 +19,7 @@ from planner.services import maintenance, notify
 from planner.store import db, leases, notifications
 from planner.store.roster import list_volunteers
 from tests.fixtures.browser import run_streamlit
-from tests.fixtures.postgres import _admin
+from tests.fixtures.postgres import scratch_database
 from tests.fixtures.smtp import smtp_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -36,10 +35,7 @@ def _holder(url: str) -> str | None:
 
 def test_two_app_processes_on_one_postgresql_database_send_each_message_once(
         postgres_server, smtp, monkeypatch):
-    name = f"planner_senders_{os.getpid()}"
-    _admin(postgres_server, f"CREATE DATABASE {name}")
-    url = postgres_server.rsplit("/", 1)[0] + "/" + name
-    try:
+    with scratch_database(postgres_server) as url:
         monkeypatch.setenv("DATABASE_URL", url)
         monkeypatch.setenv("PLANNER_DEMO", "1")
         maintenance.start_up()  # migrated and seeded once, before either process starts
@@ -66,6 +62,3 @@ def test_two_app_processes_on_one_postgresql_database_send_each_message_once(
         assert len(ids) == MESSAGES and set(ids.values()) == {1}, ids.most_common(3)
         with db.session(url) as s:
             assert notifications.counts(s) == {"sent": MESSAGES}
-    finally:
-        db.dispose_engine(url)
-        _admin(postgres_server, f"DROP DATABASE {name} WITH (FORCE)")
