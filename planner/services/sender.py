@@ -95,7 +95,6 @@ class Sender:
             if not self._stopping.is_set():
                 outbox.wait_for_work(self.seconds)
 
-
     def _run_tasks(self) -> None:
         """Each task on its own: a failing one is logged, and the email still goes out."""
         for task in self.tasks:
